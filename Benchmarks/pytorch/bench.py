@@ -1,0 +1,108 @@
+"""PyTorch side of Ember's benchmarks.
+
+Usage:
+    python Benchmarks/pytorch/bench.py --threads N [--repeat R] [workload ...]
+
+Runs the named workloads (all of them if none are named) on the CPU with
+torch.set_num_threads(N).  For each workload: build the inputs, warm up, then
+time R repetitions of one iteration each (R defaults to a per-workload count
+chosen so that the timed part takes about a second) and print
+
+    NAME<TAB>MEDIAN_SECONDS_PER_ITERATION
+
+on stdout, one line per workload, in the order requested.  Nothing else goes
+to stdout; logs go to stderr.  Benchmarks/Ember/main.swift (EmberBench)
+follows the same protocol, and Benchmarks/run.py compares the two.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+
+import torch
+
+N16M = 16 * 1024 * 1024  # 16,777,216
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def sgemm(m, k, n):
+    def setup():
+        a = torch.randn(m, k)
+        b = torch.randn(k, n)
+        return lambda: torch.matmul(a, b)
+    return setup
+
+
+def elementwise(fn, arity):
+    def setup():
+        xs = [torch.randn(N16M) for _ in range(arity)]
+        return lambda: fn(*xs)
+    return setup
+
+
+# name -> (setup returning the per-iteration callable, default repeat)
+# Default repeats give roughly one second of timed work on a 2-thread
+# AVX-512 Xeon; they only need to be in the right ballpark.
+WORKLOADS = {
+    "sgemm_64x784x300": (sgemm(64, 784, 300), 6000),
+    "sgemm_256":        (sgemm(256, 256, 256), 7000),
+    "sgemm_1024":       (sgemm(1024, 1024, 1024), 120),
+    "add_16M":          (elementwise(lambda a, b: a + b, 2), 50),  # fresh output each call
+    "relu_16M":         (elementwise(torch.relu, 1), 55),          # fresh output each call
+    "sum_16M":          (elementwise(lambda a: a.sum(), 1), 600),
+}
+
+
+def bench(name, repeat):
+    setup, default_repeat = WORKLOADS[name]
+    repeat = repeat or default_repeat
+    torch.manual_seed(0)
+    step = setup()
+
+    # Warm-up: at least 3 iterations and at least ~0.2 s (lets thread pools,
+    # MKL/oneDNN dispatch and the allocator settle).
+    t0 = time.perf_counter()
+    n = 0
+    while n < 3 or time.perf_counter() - t0 < 0.2:
+        step()
+        n += 1
+
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = step()
+        times.append(time.perf_counter() - t)
+        del out
+    med = statistics.median(times)
+    log(f"{name}: repeat={repeat} warmup={n} median={med * 1e3:.4f} ms "
+        f"min={min(times) * 1e3:.4f} ms total={sum(times):.2f} s")
+    return med
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, required=True, help="torch.set_num_threads(N)")
+    p.add_argument("--repeat", type=int, default=None,
+                   help="timed repetitions per workload (default: per workload, ~1 s)")
+    p.add_argument("workloads", nargs="*", help=f"any of: {', '.join(WORKLOADS)} (default: all)")
+    args = p.parse_args(argv)
+
+    unknown = [w for w in args.workloads if w not in WORKLOADS]
+    if unknown:
+        p.error(f"unknown workload(s): {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
+    if args.threads < 1 or (args.repeat is not None and args.repeat < 1):
+        p.error("--threads and --repeat must be positive")
+
+    torch.set_num_threads(args.threads)
+    log(f"torch {torch.__version__}, threads={torch.get_num_threads()}")
+    for name in args.workloads or list(WORKLOADS):
+        print(f"{name}\t{bench(name, args.repeat):.9e}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+// Elementwise float32 unary operators and their fused backward kernels. RELU, EXP and
+// SIGMOID (and RELU's backward) have AVX-512 / AVX2 variants; the other operators are
+// plain loops over libm, whose formulas follow PyTorch's CPU kernels.
+#include "ember_simd.h"
+
+#include <math.h>
+
+#define EMBER_SQRT1_2 0.70710678118654752440f     // 1 / sqrt(2)
+#define EMBER_INV_SQRT_2PI 0.39894228040143267794f // 1 / sqrt(2 pi)
+#define EMBER_SQRT_2_PI 0.79788456080286535588f    // sqrt(2 / pi)
+#define EMBER_GELU_KAPPA 0.044715f
+
+typedef void (*unary_fn)(int op, const float *x, float *out, int64_t n);
+typedef void (*relu_backward_fn)(const float *g, const float *x, float *out, int64_t n);
+
+// MARK: - Generic
+
+static void unary_generic(int op, const float *x, float *out, int64_t n, float p0, float p1) {
+#define EMBER_MAP(EXPR)                                                                    \
+    for (int64_t i = 0; i < n; i++) {                                                      \
+        const float v = x[i];                                                              \
+        out[i] = (EXPR);                                                                   \
+    }                                                                                      \
+    break
+    switch (op) {
+    case EMBER_UNARY_NEG: EMBER_MAP(-v);
+    case EMBER_UNARY_ABS: EMBER_MAP(fabsf(v));
+    case EMBER_UNARY_EXP: EMBER_MAP(expf(v));
+    case EMBER_UNARY_LOG: EMBER_MAP(logf(v));
+    case EMBER_UNARY_SQRT: EMBER_MAP(sqrtf(v));
+    case EMBER_UNARY_RSQRT: EMBER_MAP(1.0f / sqrtf(v));
+    case EMBER_UNARY_SIN: EMBER_MAP(sinf(v));
+    case EMBER_UNARY_COS: EMBER_MAP(cosf(v));
+    case EMBER_UNARY_SIGN: EMBER_MAP((float)((v > 0.0f) - (v < 0.0f))); // 0 for 0 and NaN
+    case EMBER_UNARY_RELU: EMBER_MAP((v > 0.0f || v != v) ? v : 0.0f);
+    case EMBER_UNARY_SIGMOID: EMBER_MAP(1.0f / (1.0f + expf(-v)));
+    case EMBER_UNARY_TANH: EMBER_MAP(tanhf(v));
+    case EMBER_UNARY_GELU: EMBER_MAP(v * 0.5f * (1.0f + erff(v * EMBER_SQRT1_2)));
+    case EMBER_UNARY_GELU_TANH:
+        EMBER_MAP(0.5f * v * (1.0f + tanhf(EMBER_SQRT_2_PI * (v + EMBER_GELU_KAPPA * (v * v * v)))));
+    case EMBER_UNARY_LEAKY_RELU: EMBER_MAP(v > 0.0f ? v : v * p0);
+    case EMBER_UNARY_SOFTPLUS: EMBER_MAP(v * p0 > p1 ? v : log1pf(expf(v * p0)) / p0);
+    case EMBER_UNARY_CLAMP: EMBER_MAP(v != v ? v : fminf(fmaxf(v, p0), p1));
+    case EMBER_UNARY_SQUARE: EMBER_MAP(v * v);
+    case EMBER_UNARY_RECIPROCAL: EMBER_MAP(1.0f / v);
+    default: break;
+    }
+#undef EMBER_MAP
+}
+
+/// Entry for the operators with vector variants (RELU, EXP, SIGMOID).
+static void unary_vec_generic(int op, const float *x, float *out, int64_t n) {
+    unary_generic(op, x, out, n, 0.0f, 0.0f);
+}
+
+static void relu_backward_generic(const float *g, const float *x, float *out, int64_t n) {
+    // Gradient passes unless x <= 0, so NaN inputs pass it, like PyTorch's threshold_backward.
+    for (int64_t i = 0; i < n; i++) out[i] = x[i] <= 0.0f ? 0.0f : g[i];
+}
+
+#if EMBER_X86
+
+// MARK: - AVX-512
+
+EMBER_INLINE_AVX512 __m512 unary_vec_avx512(int op, __m512 x) {
+    switch (op) {
+    case EMBER_UNARY_RELU: return _mm512_max_ps(_mm512_setzero_ps(), x); // NaN -> NaN
+    case EMBER_UNARY_EXP: return ember_exp_avx512(x);
+    default: { // SIGMOID
+        const __m512 one = _mm512_set1_ps(1.0f);
+        __m512 e = ember_exp_avx512(_mm512_sub_ps(_mm512_setzero_ps(), x));
+        return _mm512_div_ps(one, _mm512_add_ps(one, e));
+    }
+    }
+}
+
+EMBER_INLINE_AVX512 void unary_body_avx512(int op, const float *x, float *out, int64_t n) {
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m512 v0 = _mm512_loadu_ps(x + i), v1 = _mm512_loadu_ps(x + i + 16);
+        _mm512_storeu_ps(out + i, unary_vec_avx512(op, v0));
+        _mm512_storeu_ps(out + i + 16, unary_vec_avx512(op, v1));
+    }
+    for (; i < n; i += 16) {
+        __mmask16 m = ember_tail_mask(n - i);
+        _mm512_mask_storeu_ps(out + i, m, unary_vec_avx512(op, _mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+
+static EMBER_AVX512 void unary_avx512(int op, const float *x, float *out, int64_t n) {
+    switch (op) {
+    case EMBER_UNARY_RELU: unary_body_avx512(EMBER_UNARY_RELU, x, out, n); break;
+    case EMBER_UNARY_EXP: unary_body_avx512(EMBER_UNARY_EXP, x, out, n); break;
+    default: unary_body_avx512(EMBER_UNARY_SIGMOID, x, out, n); break;
+    }
+}
+
+static EMBER_AVX512 void relu_backward_avx512(const float *g, const float *x, float *out,
+                                              int64_t n) {
+    const __m512 zero = _mm512_setzero_ps();
+    for (int64_t i = 0; i < n; i += 16) {
+        __mmask16 m = ember_tail_mask(n - i);
+        // "not less-or-equal, unordered" keeps the gradient for x > 0 and for NaN.
+        __mmask16 pass = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, x + i), zero,
+                                                 _CMP_NLE_UQ);
+        _mm512_mask_storeu_ps(out + i, m, _mm512_maskz_loadu_ps(pass, g + i));
+    }
+}
+
+// MARK: - AVX2
+
+EMBER_INLINE_AVX2 __m256 unary_vec_avx2(int op, __m256 x) {
+    switch (op) {
+    case EMBER_UNARY_RELU: return _mm256_max_ps(_mm256_setzero_ps(), x);
+    case EMBER_UNARY_EXP: return ember_exp_avx2(x);
+    default: {
+        const __m256 one = _mm256_set1_ps(1.0f);
+        __m256 e = ember_exp_avx2(_mm256_sub_ps(_mm256_setzero_ps(), x));
+        return _mm256_div_ps(one, _mm256_add_ps(one, e));
+    }
+    }
+}
+
+EMBER_INLINE_AVX2 void unary_body_avx2(int op, const float *x, float *out, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 v0 = _mm256_loadu_ps(x + i), v1 = _mm256_loadu_ps(x + i + 8);
+        _mm256_storeu_ps(out + i, unary_vec_avx2(op, v0));
+        _mm256_storeu_ps(out + i + 8, unary_vec_avx2(op, v1));
+    }
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, unary_vec_avx2(op, _mm256_loadu_ps(x + i)));
+    if (i < n) { // the same vector code for the last elements, through a buffer
+        float buf[8];
+        _mm256_storeu_ps(buf, unary_vec_avx2(op, ember_load_partial_avx2(x + i, n - i)));
+        for (int64_t k = 0; i + k < n; k++) out[i + k] = buf[k];
+    }
+}
+
+static EMBER_AVX2 void unary_avx2(int op, const float *x, float *out, int64_t n) {
+    switch (op) {
+    case EMBER_UNARY_RELU: unary_body_avx2(EMBER_UNARY_RELU, x, out, n); break;
+    case EMBER_UNARY_EXP: unary_body_avx2(EMBER_UNARY_EXP, x, out, n); break;
+    default: unary_body_avx2(EMBER_UNARY_SIGMOID, x, out, n); break;
+    }
+}
+
+static EMBER_AVX2 void relu_backward_avx2(const float *g, const float *x, float *out,
+                                          int64_t n) {
+    const __m256 zero = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 pass = _mm256_cmp_ps(_mm256_loadu_ps(x + i), zero, _CMP_NLE_UQ);
+        _mm256_storeu_ps(out + i, _mm256_and_ps(pass, _mm256_loadu_ps(g + i)));
+    }
+    for (; i < n; i++) out[i] = x[i] <= 0.0f ? 0.0f : g[i];
+}
+
+#endif
+
+EMBER_DISPATCHER(unary_vec_impl, unary_fn, unary_vec_generic, unary_avx2, unary_avx512)
+EMBER_DISPATCHER(relu_backward_impl, relu_backward_fn, relu_backward_generic,
+                 relu_backward_avx2, relu_backward_avx512)
+
+// MARK: - Entry points
+
+/// d/dx of 0.5 x (1 + tanh(u)) with u = sqrt(2/pi) (x + kappa x^3).
+static inline float gelu_tanh_derivative(float x) {
+    const float t = tanhf(EMBER_SQRT_2_PI * (x + EMBER_GELU_KAPPA * (x * x * x)));
+    const float du = EMBER_SQRT_2_PI * (1.0f + 3.0f * EMBER_GELU_KAPPA * x * x);
+    return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * du;
+}
+
+void ember_unary_f32(int op, const float *x, float *out, int64_t n, float p0, float p1) {
+    if (n <= 0) return;
+    if (op == EMBER_UNARY_RELU || op == EMBER_UNARY_EXP || op == EMBER_UNARY_SIGMOID)
+        unary_vec_impl()(op, x, out, n);
+    else
+        unary_generic(op, x, out, n, p0, p1);
+}
+
+void ember_unary_backward_f32(int op, const float *grad, const float *x, const float *y,
+                              float *out, int64_t n, float p0, float p1) {
+    if (n <= 0) return;
+    if (op == EMBER_UNARY_RELU) {
+        relu_backward_impl()(grad, x, out, n);
+        return;
+    }
+    // EMBER_GRAD_X reads the forward input as v, EMBER_GRAD_Y the forward output.
+#define EMBER_GRAD(SRC, EXPR)                                                              \
+    for (int64_t i = 0; i < n; i++) {                                                      \
+        const float g = grad[i], v = SRC[i];                                               \
+        out[i] = (EXPR);                                                                   \
+    }                                                                                      \
+    break
+#define EMBER_GRAD_X(EXPR) EMBER_GRAD(x, EXPR)
+#define EMBER_GRAD_Y(EXPR) EMBER_GRAD(y, EXPR)
+    switch (op) {
+    case EMBER_UNARY_NEG:
+        for (int64_t i = 0; i < n; i++) out[i] = -grad[i];
+        break;
+    case EMBER_UNARY_SIGN:
+        for (int64_t i = 0; i < n; i++) out[i] = 0.0f;
+        break;
+    case EMBER_UNARY_ABS: EMBER_GRAD_X(g * (float)((v > 0.0f) - (v < 0.0f)));
+    case EMBER_UNARY_EXP: EMBER_GRAD_Y(g * v);
+    case EMBER_UNARY_LOG: EMBER_GRAD_X(g / v);
+    case EMBER_UNARY_SQRT: EMBER_GRAD_Y(g / (2.0f * v));
+    case EMBER_UNARY_RSQRT: EMBER_GRAD_Y(-0.5f * g * (v * v * v));
+    case EMBER_UNARY_SIN: EMBER_GRAD_X(g * cosf(v));
+    case EMBER_UNARY_COS: EMBER_GRAD_X(g * -sinf(v));
+    case EMBER_UNARY_SIGMOID: EMBER_GRAD_Y(g * (1.0f - v) * v);
+    case EMBER_UNARY_TANH: EMBER_GRAD_Y(g * (1.0f - v * v));
+    case EMBER_UNARY_GELU: // Phi(x) + x phi(x)
+        EMBER_GRAD_X(g * (0.5f * (1.0f + erff(v * EMBER_SQRT1_2)) +
+                          v * (EMBER_INV_SQRT_2PI * expf(-0.5f * v * v))));
+    case EMBER_UNARY_GELU_TANH: EMBER_GRAD_X(g * gelu_tanh_derivative(v));
+    case EMBER_UNARY_LEAKY_RELU: EMBER_GRAD_X(v > 0.0f ? g : g * p0);
+    case EMBER_UNARY_SOFTPLUS: // sigmoid(beta x) below the threshold, 1 above
+        EMBER_GRAD_X(v * p0 > p1 ? g : g / (1.0f + expf(-v * p0)));
+    case EMBER_UNARY_CLAMP: EMBER_GRAD_X((v >= p0 && v <= p1) ? g : 0.0f);
+    case EMBER_UNARY_SQUARE: EMBER_GRAD_X(g * (2.0f * v));
+    case EMBER_UNARY_RECIPROCAL: EMBER_GRAD_Y(-g * (v * v));
+    default: break;
+    }
+#undef EMBER_GRAD_Y
+#undef EMBER_GRAD_X
+#undef EMBER_GRAD
+}

@@ -1,0 +1,96 @@
+extension Tensor {
+    /// Computes gradients of this tensor with respect to every leaf that requires them and
+    /// accumulates them into the leaves' `.grad`, like `tensor.backward()`.
+    ///
+    /// - Parameters:
+    ///   - gradient: the gradient of some scalar with respect to this tensor; may be
+    ///     omitted only for single-element tensors (it is then 1).
+    ///   - retainGraph: keep the graph's saved tensors so backward can run through it again.
+    ///   - createGraph: record the backward computation itself, for higher-order gradients.
+    public func backward(gradient: Tensor? = nil, retainGraph: Bool = false, createGraph: Bool = false) {
+        precondition(
+            requiresGrad,
+            "backward: element 0 of tensors does not require grad and does not have a grad_fn")
+        let seed: Tensor
+        if let gradient {
+            precondition(
+                gradient.shape == shape,
+                "backward: gradient has shape \(gradient.shape) but the tensor has shape \(shape)")
+            seed = gradient
+        } else {
+            precondition(
+                numel == 1,
+                "backward: grad can be implicitly created only for scalar outputs (got a tensor of shape \(shape)); pass gradient:")
+            seed = Tensor.onesLike(self)
+        }
+        GradMode.with(enabled: createGraph) {
+            Autograd.run(root: self, seed: seed, retainGraph: retainGraph || createGraph)
+        }
+    }
+}
+
+/// The reverse-mode engine: walks the graph from the root in dependency order.
+enum Autograd {
+    static func run(root: Tensor, seed: Tensor, retainGraph: Bool) {
+        guard let rootNode = root.impl.gradFn else {
+            accumulate(seed, into: root.impl)
+            return
+        }
+        // Count, for every node, how many graph edges point at it, so a node runs only
+        // once all of its output's gradient contributions have arrived.
+        var pending: [ObjectIdentifier: Int] = [:]
+        var stack = [rootNode]
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(rootNode)]
+        while let node = stack.popLast() {
+            for case .node(let next)? in node.edges {
+                let id = ObjectIdentifier(next)
+                pending[id, default: 0] += 1
+                if seen.insert(id).inserted { stack.append(next) }
+            }
+        }
+
+        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(rootNode): seed]
+        var ready = [rootNode]
+        while let node = ready.popLast() {
+            let id = ObjectIdentifier(node)
+            guard let gradOutput = grads.removeValue(forKey: id) else { continue }
+            if let retained = node.retainedOutput {
+                retained.grad = retained.grad.map { $0 + gradOutput } ?? gradOutput.contiguous()
+            }
+            guard let backward = node.backward else {
+                preconditionFailure(
+                    "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call backward(). Specify retainGraph: true if you need to backward through the graph a second time.")
+            }
+            let inputGrads = backward(gradOutput)
+            if !retainGraph { node.backward = nil }
+            precondition(inputGrads.count == node.edges.count, "\(node.name) returned \(inputGrads.count) gradients for \(node.edges.count) inputs")
+            for (edge, grad) in zip(node.edges, inputGrads) {
+                guard let edge else { continue }
+                switch edge {
+                case .leaf(let impl):
+                    if let grad { accumulate(grad, into: impl) }
+                case .node(let next):
+                    let nextID = ObjectIdentifier(next)
+                    if let grad {
+                        grads[nextID] = grads[nextID].map { $0 + grad } ?? grad
+                    }
+                    pending[nextID]! -= 1
+                    if pending[nextID] == 0 { ready.append(next) }
+                }
+            }
+        }
+    }
+
+    /// Adds `grad` into a leaf's `.grad`. The first gradient is stored as a private copy:
+    /// the same tensor may flow to several inputs, and `.grad` may later be changed in place.
+    static func accumulate(_ grad: Tensor, into impl: TensorImpl) {
+        precondition(
+            grad.shape == impl.shape,
+            "autograd: gradient of shape \(grad.shape) for a leaf of shape \(impl.shape)")
+        if let existing = impl.grad {
+            impl.grad = existing + grad
+        } else {
+            impl.grad = grad.clone()
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// Ember's version, reported by `ember --version`.
+public let version = "0.1.0"

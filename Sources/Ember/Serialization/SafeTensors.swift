@@ -1,0 +1,130 @@
+import Foundation
+
+/// The safetensors format, Ember's native file format: an 8-byte little-endian header
+/// length, a JSON header naming each tensor's dtype, shape and byte range, then the raw
+/// little-endian data. Files are interchangeable with Python's `safetensors`.
+public enum SafeTensors {
+    /// Reads every tensor in a safetensors file, validating the header before trusting it.
+    public static func load(from url: URL) throws -> [String: Tensor] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw SerializationError.io(path: url.path, reason: "cannot read file (\(error.localizedDescription))")
+        }
+        return try decode(data, path: url.path).tensors
+    }
+
+    /// Reads the `__metadata__` string map of a safetensors file.
+    public static func metadata(from url: URL) throws -> [String: String] {
+        let data = try Data(contentsOf: url, options: .alwaysMapped)
+        return try decode(data, path: url.path).metadata
+    }
+
+    /// Writes tensors (and optional string metadata) atomically.
+    public static func save(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
+        try AtomicFile.write(encode(tensors, metadata: metadata), to: url)
+    }
+
+    // MARK: Encoding
+
+    static func encode(_ tensors: [String: Tensor], metadata: [String: String]) throws -> Data {
+        var header: [String: Any] = [:]
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var payload = Data()
+        for name in tensors.keys.sorted() {
+            let tensor = tensors[name]!.detach().contiguous()
+            let byteCount = tensor.numel * tensor.dtype.itemSize
+            let begin = payload.count
+            payload.append(Data(bytes: tensor.impl.baseAddress, count: byteCount))
+            header[name] = ["dtype": code(for: tensor.dtype), "shape": tensor.shape,
+                            "data_offsets": [begin, begin + byteCount]] as [String: Any]
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
+        json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
+        var file = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        file.append(payload)
+        return file
+    }
+
+    private static func code(for dtype: DType) -> String {
+        switch dtype {
+        case .float32: "F32"
+        case .int64: "I64"
+        case .bool: "BOOL"
+        }
+    }
+
+    // MARK: Decoding
+
+    static func decode(_ data: Data, path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        func corrupt(_ reason: String) -> SerializationError { .corrupt(path: path, reason: reason) }
+        guard data.count >= 8 else { throw corrupt("file is \(data.count) bytes, shorter than the 8-byte header length") }
+        let headerLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength <= UInt64(data.count - 8), headerLength <= 100_000_000 else {
+            throw corrupt("header length \(headerLength) exceeds the file size \(data.count)")
+        }
+        let headerEnd = 8 + Int(headerLength)
+        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)) as? [String: Any] else {
+            throw corrupt("header is not a JSON object")
+        }
+        let dataStart = headerEnd
+        let dataCount = data.count - dataStart
+        var tensors: [String: Tensor] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in header {
+            if name == "__metadata__" {
+                metadata = value as? [String: String] ?? [:]
+                continue
+            }
+            guard let entry = value as? [String: Any],
+                  let dtypeCode = entry["dtype"] as? String,
+                  let shape = entry["shape"] as? [Int],
+                  let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+            else { throw corrupt("entry '\(name)' lacks dtype, shape or data_offsets") }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("entry '\(name)' has a negative size in \(shape)") }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, begin <= end, end <= dataCount else {
+                throw corrupt("entry '\(name)' data_offsets [\(begin), \(end)] fall outside the \(dataCount) data bytes")
+            }
+            let tensor = try makeTensor(name: name, code: dtypeCode, shape: shape, bytes: data, range: (dataStart + begin)..<(dataStart + end), path: path)
+            tensors[name] = tensor
+        }
+        return (tensors, metadata)
+    }
+
+    private static func makeTensor(name: String, code: String, shape: [Int], bytes: Data, range: Range<Int>, path: String) throws -> Tensor {
+        let count = shape.reduce(1, *)
+        let (dtype, sourceSize): (DType, Int) = switch code {
+        case "F32": (.float32, 4)
+        case "F64": (.float32, 8)
+        case "I64": (.int64, 8)
+        case "I32": (.int64, 4)
+        case "U8": (.int64, 1)
+        case "BOOL": (.bool, 1)
+        default: throw SerializationError.unsupportedDType(path: path, name: name, dtype: code)
+        }
+        guard range.count == count * sourceSize else {
+            throw SerializationError.corrupt(
+                path: path, reason: "entry '\(name)' of shape \(shape) and dtype \(code) needs \(count * sourceSize) bytes, its data_offsets span \(range.count)")
+        }
+        let tensor = Tensor(uninitialized: shape, dtype: dtype)
+        bytes.withUnsafeBytes { raw in
+            let source = UnsafeRawBufferPointer(rebasing: raw[range])
+            switch code {
+            case "F64":
+                for i in 0..<count { tensor.floatPointer[i] = Float(source.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
+            case "I32":
+                for i in 0..<count { tensor.int64Pointer[i] = Int64(source.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
+            case "U8":
+                for i in 0..<count { tensor.int64Pointer[i] = Int64(source[i]) }
+            default:
+                if count > 0 { tensor.impl.baseAddress.copyMemory(from: source.baseAddress!, byteCount: range.count) }
+            }
+        }
+        return tensor
+    }
+}

@@ -1,0 +1,55 @@
+/// The element type of a tensor, chosen at run time as in PyTorch.
+public enum DType: String, Sendable, CustomStringConvertible {
+    /// 32-bit IEEE float: the default for data, weights and gradients.
+    case float32
+    /// 64-bit signed integer: labels and indices.
+    case int64
+    /// Boolean, stored as one byte (0 or 1): masks and comparison results.
+    case bool
+
+    /// Bytes per element.
+    public var itemSize: Int {
+        switch self {
+        case .float32: 4
+        case .int64: 8
+        case .bool: 1
+        }
+    }
+
+    /// Whether values of this type can carry gradients.
+    public var isFloatingPoint: Bool { self == .float32 }
+
+    /// The dtype code understood by the C kernels (`ember_cast`).
+    var kernelCode: Int32 {
+        switch self {
+        case .float32: 0
+        case .int64: 1
+        case .bool: 2
+        }
+    }
+
+    public var description: String { "torch.\(rawValue)" }
+}
+
+/// Where a tensor's storage lives. Only the CPU exists today; `.cuda(n)` is the seam for
+/// an accelerator backend.
+public enum Device: Sendable, Equatable, CustomStringConvertible {
+    case cpu
+    case cuda(Int)
+
+    public var description: String {
+        switch self {
+        case .cpu: "cpu"
+        case .cuda(let index): "cuda:\(index)"
+        }
+    }
+}
+
+/// Swift types that map to a `DType`, used by typed accessors such as `toArray(as:)`.
+public protocol TensorScalar: Sendable {
+    static var dtype: DType { get }
+}
+
+extension Float: TensorScalar { public static var dtype: DType { .float32 } }
+extension Int64: TensorScalar { public static var dtype: DType { .int64 } }
+extension Bool: TensorScalar { public static var dtype: DType { .bool } }

@@ -1,0 +1,115 @@
+/// Anything that can stand in a tensor subscript: an `Int` (drops the dimension), a range
+/// (`1..<3`, `...2`, `2...`), a stride (`stride(from: 0, to: 6, by: 2)`), or a
+/// `TensorRange` (`.all`, `.newAxis`, `.ellipsis`).
+public protocol TensorIndex {
+    /// How this index selects along a dimension of `size`.
+    func sliceItem(size: Int) -> SliceRequest
+}
+
+/// What one subscript component asks for, before it is checked against the shape.
+public enum SliceRequest {
+    case index(Int)
+    case range(start: Int?, end: Int?, step: Int)
+    case newAxis
+    case ellipsis
+}
+
+/// Special subscript components, like Python's `:`, `None` and `...`.
+public enum TensorRange: TensorIndex {
+    /// The whole dimension (`:`).
+    case all
+    /// A new size-1 dimension (`None`).
+    case newAxis
+    /// As many whole dimensions as needed (`...`).
+    case ellipsis
+
+    public func sliceItem(size: Int) -> SliceRequest {
+        switch self {
+        case .all: .range(start: nil, end: nil, step: 1)
+        case .newAxis: .newAxis
+        case .ellipsis: .ellipsis
+        }
+    }
+}
+
+extension Int: TensorIndex {
+    public func sliceItem(size: Int) -> SliceRequest { .index(self) }
+}
+
+extension Range<Int>: TensorIndex {
+    public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: upperBound, step: 1) }
+}
+
+extension ClosedRange<Int>: TensorIndex {
+    public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: upperBound + 1, step: 1) }
+}
+
+extension PartialRangeFrom<Int>: TensorIndex {
+    public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: nil, step: 1) }
+}
+
+extension PartialRangeUpTo<Int>: TensorIndex {
+    public func sliceItem(size: Int) -> SliceRequest { .range(start: nil, end: upperBound, step: 1) }
+}
+
+extension PartialRangeThrough<Int>: TensorIndex {
+    public func sliceItem(size: Int) -> SliceRequest { .range(start: nil, end: upperBound + 1, step: 1) }
+}
+
+extension StrideTo<Int>: TensorIndex {
+    public func sliceItem(size: Int) -> SliceRequest {
+        let parts = Mirror(reflecting: self).children.map { $0.value as! Int }
+        return .range(start: parts[0], end: parts[1], step: parts[2])
+    }
+}
+
+extension Tensor {
+    /// Basic indexing, like `x[0, 1]`, `x[1..<3, stride(from: 0, to: 6, by: 2)]`,
+    /// `x[.all, 1]`. Reading returns a view; assigning copies (with broadcasting) into it.
+    public subscript(_ indices: any TensorIndex...) -> Tensor {
+        get { sliced(resolve(indices)) }
+        nonmutating set { slicedView(resolve(indices)).copy(from: newValue) }
+    }
+
+    /// Turns subscript components into checked slice items, Python-style: negative
+    /// indices count from the end and range bounds are clamped.
+    private func resolve(_ indices: [any TensorIndex]) -> [SliceItem] {
+        let consuming = indices.filter {
+            switch $0.sliceItem(size: 0) {
+            case .newAxis, .ellipsis: false
+            default: true
+            }
+        }.count
+        precondition(consuming <= ndim, "too many indices for tensor of dimension \(ndim) (got \(consuming))")
+        var items: [SliceItem] = []
+        var dim = 0
+        for index in indices {
+            let size = dim < ndim ? shape[dim] : 1
+            switch index.sliceItem(size: size) {
+            case .newAxis:
+                items.append(.newAxis)
+            case .ellipsis:
+                for _ in 0..<(ndim - consuming) {
+                    items.append(.range(start: 0, step: 1, count: shape[dim]))
+                    dim += 1
+                }
+            case .index(let i):
+                let j = i < 0 ? i + size : i
+                precondition(j >= 0 && j < size, "index \(i) is out of bounds for dimension \(dim) with size \(size)")
+                items.append(.index(j))
+                dim += 1
+            case .range(let start, let end, let step):
+                precondition(step > 0, "slice step must be positive, got \(step)")
+                func clamp(_ v: Int?, _ fallback: Int) -> Int {
+                    guard let v else { return fallback }
+                    return Swift.min(Swift.max(v < 0 ? v + size : v, 0), size)
+                }
+                let lo = clamp(start, 0)
+                let hi = Swift.max(clamp(end, size), lo)
+                items.append(.range(start: lo, step: step, count: (hi - lo + step - 1) / step))
+                dim += 1
+            }
+        }
+        return items
+    }
+}

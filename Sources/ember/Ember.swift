@@ -1,0 +1,12 @@
+import ArgumentParser
+import Ember
+
+/// The `ember` command-line tool: each case study of the tutorial is a subcommand.
+@main
+struct EmberCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ember",
+        abstract: "Deep learning in Swift: train and run the classic PyTorch tutorial models.",
+        version: Ember.version,
+        subcommands: [Demo.self])
+}
