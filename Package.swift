@@ -5,6 +5,7 @@ let package = Package(
     name: "Ember",
     products: [
         .library(name: "Ember", targets: ["Ember"]),
+        .library(name: "EmberVision", targets: ["EmberVision"]),
         .executable(name: "ember", targets: ["ember"]),
     ],
     dependencies: [
@@ -14,14 +15,21 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CEmberKernels"),
         .target(
             name: "Ember",
             dependencies: ["COpenBLAS", "CEmberKernels"]),
+        .target(
+            name: "EmberVision",
+            dependencies: ["Ember", "CZlib"]),
         .executableTarget(
             name: "ember",
             dependencies: [
                 "Ember",
+                "EmberVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -31,5 +39,8 @@ let package = Package(
         .testTarget(
             name: "EmberTests",
             dependencies: ["Ember"]),
+        .testTarget(
+            name: "EmberVisionTests",
+            dependencies: ["EmberVision"]),
     ]
 )
