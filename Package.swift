@@ -13,15 +13,15 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(
-            name: "COpenBLAS", pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]),
+            name: "CDNNL",
+            providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CEmberKernels"),
         .target(
             name: "Ember",
-            dependencies: ["COpenBLAS", "CEmberKernels"]),
+            dependencies: ["CDNNL", "CEmberKernels"]),
         .target(
             name: "EmberVision",
             dependencies: ["Ember", "CZlib"]),

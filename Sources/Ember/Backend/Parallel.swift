@@ -1,16 +1,15 @@
 import Dispatch
 import Foundation
 import Synchronization
-import COpenBLAS
 
 /// Ember's intra-op parallelism: large loops are split into one chunk per thread and run
-/// on Dispatch's pool. BLAS calls run outside these loops, on OpenBLAS's own threads, so
-/// the two pools never nest.
+/// on Dispatch's pool. GEMM calls run outside these loops, on oneDNN's own (OpenMP)
+/// threads, so the two pools never nest.
 public enum Threading {
     private static let configured = Atomic<Int>(0)
 
     /// The number of threads Ember's kernels use (`torch.get_num_threads()`); defaults to
-    /// the number of active processors. Setting it also sets OpenBLAS's thread count.
+    /// the number of active processors. Setting it also sets oneDNN's thread count.
     public static var numThreads: Int {
         get {
             let value = configured.load(ordering: .relaxed)
@@ -19,7 +18,7 @@ public enum Threading {
         set {
             precondition(newValue >= 1, "numThreads must be at least 1, got \(newValue)")
             configured.store(newValue, ordering: .relaxed)
-            openblas_set_num_threads(Int32(newValue))
+            GEMM.setThreads(newValue)
         }
     }
 }

@@ -9,7 +9,7 @@ extension Tensor {
             "mm: mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
         let (m, k, n) = (shape[0], shape[1], other.shape[1])
         let out = Tensor(uninitialized: [m, n])
-        BLAS.gemm(BLAS.operand(to(.float32)), BLAS.operand(other.to(.float32)), into: out.floatPointer, m: m, n: n, k: k)
+        GEMM.multiply(GEMM.operand(to(.float32)), GEMM.operand(other.to(.float32)), into: out.floatPointer, m: m, n: n, k: k)
         let (needA, needB) = (requiresGrad, other.requiresGrad)
         let (a, b) = (needB ? detach() : nil, needA ? other.detach() : nil)
         return Tensor.record("MmBackward", output: out, inputs: [self, other]) { g in
@@ -25,10 +25,10 @@ extension Tensor {
             "bmm: batch1 and batch2 shapes cannot be multiplied: \(shape) and \(other.shape)")
         let (batch, m, k, n) = (shape[0], shape[1], shape[2], other.shape[2])
         let out = Tensor(uninitialized: [batch, m, n])
-        let a = BLAS.operand(to(.float32)), b = BLAS.operand(other.to(.float32))
+        let a = GEMM.operand(to(.float32)), b = GEMM.operand(other.to(.float32))
         let (strideA, strideB) = (a.tensor.strides[0], b.tensor.strides[0])
         for i in 0..<batch {
-            BLAS.gemm(a, b, into: out.floatPointer + i * m * n, m: m, n: n, k: k,
+            GEMM.multiply(a, b, into: out.floatPointer + i * m * n, m: m, n: n, k: k,
                       aOffset: i * strideA, bOffset: i * strideB)
         }
         let (needA, needB) = (requiresGrad, other.requiresGrad)
