@@ -33,7 +33,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BENCH_PY = os.path.join(HERE, "pytorch", "bench.py")
 DEFAULT_EMBER = os.path.join(ROOT, ".build", "release", "EmberBench")
-VENV_PYTHON = "/work/venv/bin/python"
 OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
@@ -102,8 +101,8 @@ def main(argv=None):
                    help="timed repetitions per workload, passed to both (default: each side's own)")
     p.add_argument("--ember", default=DEFAULT_EMBER,
                    help="EmberBench binary (default .build/release/EmberBench)")
-    p.add_argument("--python", default=VENV_PYTHON if os.path.exists(VENV_PYTHON) else "python3",
-                   help="interpreter for bench.py (default /work/venv/bin/python if present, else python3)")
+    p.add_argument("--python", default=os.environ.get("EMBER_BENCH_PYTHON", "python3"),
+                   help="interpreter with torch installed, for bench.py (default $EMBER_BENCH_PYTHON, else python3)")
     p.add_argument("--env-openblas-unset", action="store_true",
                    help=f"remove {' and '.join(OPENBLAS_VARS)} from both sides' environment")
     p.add_argument("workloads", nargs="*", help="workload names (default: all each side knows)")

@@ -200,8 +200,8 @@ static EMBER_AVX512 void axpy_avx512(float alpha, const float *x, float *y, int6
     }
     for (; i < n; i += 16) {
         __mmask16 m = ember_tail_mask(n - i);
-        __m512 v = _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i));
-        _mm512_mask_storeu_ps(y + i, m, v);
+        __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_fmadd_ps(va, v, _mm512_maskz_loadu_ps(m, y + i)));
     }
 }
 

@@ -7,10 +7,10 @@
 
 /// Copies n elements of `size` bytes, stepping `src_step` / `dst_step` elements. Called with
 /// a literal size, each element copy compiles to a single load and store.
-EMBER_INLINE void copy_elements(size_t size, const char *src, int64_t src_step, char *dst,
+EMBER_INLINE void copy_elements(int64_t size, const char *src, int64_t src_step, char *dst,
                                 int64_t dst_step, int64_t n) {
     for (int64_t i = 0; i < n; i++)
-        memcpy(dst + (size_t)(i * dst_step) * size, src + (size_t)(i * src_step) * size, size);
+        memcpy(dst + i * dst_step * size, src + i * src_step * size, (size_t)size);
 }
 
 static void copy_row(int size, const char *src, int64_t src_step, char *dst, int64_t dst_step,
@@ -23,7 +23,7 @@ static void copy_row(int size, const char *src, int64_t src_step, char *dst, int
     case 1: copy_elements(1, src, src_step, dst, dst_step, n); break;
     case 4: copy_elements(4, src, src_step, dst, dst_step, n); break;
     case 8: copy_elements(8, src, src_step, dst, dst_step, n); break;
-    default: copy_elements((size_t)size, src, src_step, dst, dst_step, n); break;
+    default: copy_elements(size, src, src_step, dst, dst_step, n); break;
     }
 }
 

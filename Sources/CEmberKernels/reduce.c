@@ -21,12 +21,12 @@ static float reduce_identity(int op) {
     }
 }
 
-/// The binary operator that folds two partial results of `op`.
+/// The binary operator that folds two partial results of SUM, MAX or MIN (products take
+/// their own double-precision paths).
 static int reduce_binary_op(int op) {
     switch (op) {
     case EMBER_REDUCE_MAX: return EMBER_BINARY_MAX;
     case EMBER_REDUCE_MIN: return EMBER_BINARY_MIN;
-    case EMBER_REDUCE_PROD: return EMBER_BINARY_MUL;
     default: return EMBER_BINARY_ADD;
     }
 }
@@ -159,7 +159,8 @@ EMBER_INLINE_AVX2 float extreme_avx2(bool is_max, const float *x, int64_t n) {
     }
     if (_mm256_movemask_ps(nan)) return NAN;
     const int bop = is_max ? EMBER_BINARY_MAX : EMBER_BINARY_MIN;
-    float acc = is_max ? ember_hmax_avx2(_mm256_max_ps(a0, a1)) : ember_hmin_avx2(_mm256_min_ps(a0, a1));
+    float acc = is_max ? ember_hmax_avx2(_mm256_max_ps(a0, a1))
+                       : ember_hmin_avx2(_mm256_min_ps(a0, a1));
     for (; i < n; i++) acc = ember_binary_scalar(bop, acc, x[i]);
     return acc;
 }
@@ -185,25 +186,56 @@ float ember_reduce_all_f32(int op, const float *x, int64_t n) {
 
 // MARK: - Along a dimension
 
-/// acc[i] = acc[i] bop row[i]: the vector kernel when the row is long enough to pay off.
-static void accumulate_row(int bop, float *acc, const float *row, int64_t w) {
-    if (w >= SMALL_ROW) {
-        ember_binary_contig(bop, acc, 1, row, 1, acc, w);
+/// Calls FN with `bop` (ADD, MAX or MIN) as a literal, so that the always-inline FN compiles
+/// to loops without a per-element switch.
+#define WITH_LITERAL_BOP(bop, FN, ...)                                                     \
+    do {                                                                                   \
+        switch (bop) {                                                                     \
+        case EMBER_BINARY_ADD: FN(EMBER_BINARY_ADD, __VA_ARGS__); break;                   \
+        case EMBER_BINARY_MAX: FN(EMBER_BINARY_MAX, __VA_ARGS__); break;                   \
+        default: FN(EMBER_BINARY_MIN, __VA_ARGS__); break;                                 \
+        }                                                                                  \
+    } while (0)
+
+/// acc[i] = acc[i] bop x[k * inner + i] for k in [0, rows), i in [0, w).
+EMBER_INLINE void fold_rows_scalar(int bop, float *acc, const float *x, int64_t rows,
+                                   int64_t inner, int64_t w) {
+    for (int64_t k = 0; k < rows; k++)
+        for (int64_t i = 0; i < w; i++) acc[i] = ember_binary_scalar(bop, acc[i], x[k * inner + i]);
+}
+
+/// fold_rows_scalar, with the vector kernel row by row when rows are long enough to pay
+/// for a call.
+static void fold_rows(int bop, float *acc, const float *x, int64_t rows, int64_t inner,
+                      int64_t w) {
+    if (w < SMALL_ROW) {
+        WITH_LITERAL_BOP(bop, fold_rows_scalar, acc, x, rows, inner, w);
         return;
     }
-    for (int64_t i = 0; i < w; i++) acc[i] = ember_binary_scalar(bop, acc[i], row[i]);
+    for (int64_t k = 0; k < rows; k++) ember_binary_contig(bop, acc, 1, x + k * inner, 1, acc, w);
+}
+
+/// out[o] = fold of the contiguous row x[o * r .. o * r + r) for o in [0, count), r >= 1.
+EMBER_INLINE void fold_short_rows(int bop, const float *x, int64_t count, int64_t r,
+                                  float *out) {
+    for (int64_t o = 0; o < count; o++) {
+        const float *row = x + o * r;
+        float acc = row[0];
+        for (int64_t k = 1; k < r; k++) acc = ember_binary_scalar(bop, acc, row[k]);
+        out[o] = acc;
+    }
 }
 
 /// Column sums of the [r, w] tile x (row stride `inner`): blocks of rows are added in
-/// float with the vector kernel, the block sums in double.
+/// float, the block sums in double.
 static void sum_columns(const float *x, int64_t r, int64_t inner, int64_t w, float *out) {
     double total[TILE];
     float acc[TILE];
     for (int64_t i = 0; i < w; i++) total[i] = 0.0;
     for (int64_t k0 = 0; k0 < r; k0 += SUM_BLOCK_ROWS) {
-        const int64_t k1 = min64(r, k0 + SUM_BLOCK_ROWS);
+        const int64_t rows = min64(r - k0, SUM_BLOCK_ROWS);
         memcpy(acc, x + k0 * inner, (size_t)w * sizeof(float));
-        for (int64_t k = k0 + 1; k < k1; k++) accumulate_row(EMBER_BINARY_ADD, acc, x + k * inner, w);
+        fold_rows(EMBER_BINARY_ADD, acc, x + (k0 + 1) * inner, rows - 1, inner, w);
         for (int64_t i = 0; i < w; i++) total[i] += acc[i];
     }
     for (int64_t i = 0; i < w; i++) out[i] = (float)total[i];
@@ -229,13 +261,19 @@ static void reduce_columns(int op, const float *x, int64_t r, int64_t inner, flo
             prod_columns(xt, r, inner, w, ot);
         } else {
             memcpy(ot, xt, (size_t)w * sizeof(float));
-            for (int64_t k = 1; k < r; k++) accumulate_row(reduce_binary_op(op), ot, xt + k * inner, w);
+            fold_rows(reduce_binary_op(op), ot, xt + inner, r - 1, inner, w);
         }
     }
 }
 
 void ember_reduce_dim_f32(int op, const float *x, int64_t outer_begin, int64_t outer_end,
                           int64_t r, int64_t inner, float *out) {
+    if (outer_end <= outer_begin) return;
+    if (inner == 1 && r >= 1 && r < SMALL_ROW && op != EMBER_REDUCE_PROD) {
+        WITH_LITERAL_BOP(reduce_binary_op(op), fold_short_rows, x + outer_begin * r,
+                         outer_end - outer_begin, r, out + outer_begin);
+        return;
+    }
     for (int64_t o = outer_begin; o < outer_end; o++) {
         const float *xo = x + o * r * inner;
         float *oo = out + o * inner;
@@ -243,11 +281,6 @@ void ember_reduce_dim_f32(int op, const float *x, int64_t outer_begin, int64_t o
             for (int64_t i = 0; i < inner; i++) oo[i] = reduce_identity(op);
         } else if (inner > 1) {
             reduce_columns(op, xo, r, inner, oo);
-        } else if (r < SMALL_ROW && op != EMBER_REDUCE_PROD) {
-            const int bop = reduce_binary_op(op);
-            float acc = xo[0];
-            for (int64_t k = 1; k < r; k++) acc = ember_binary_scalar(bop, acc, xo[k]);
-            oo[0] = acc;
         } else {
             oo[0] = ember_reduce_all_f32(op, xo, r);
         }

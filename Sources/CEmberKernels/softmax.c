@@ -74,7 +74,8 @@ static EMBER_AVX2 float exp_row_avx2(const float *x, float m, float *out, int64_
     float s = ember_hsum_avx2(acc);
     if (i < n) { // the same vector code for the last elements, through a buffer
         float buf[8];
-        _mm256_storeu_ps(buf, ember_exp_avx2(_mm256_sub_ps(ember_load_partial_avx2(x + i, n - i), vm)));
+        __m256 d = _mm256_sub_ps(ember_load_partial_avx2(x + i, n - i), vm);
+        _mm256_storeu_ps(buf, ember_exp_avx2(d));
         for (int64_t k = 0; i + k < n; k++) {
             out[i + k] = buf[k];
             s += buf[k];
@@ -112,10 +113,10 @@ EMBER_DISPATCHER(exp_columns_impl, exp_columns_fn, exp_columns_generic, exp_colu
 // MARK: - Forward
 
 /// One contiguous row of length r >= 1.
-static void softmax_row(const float *x, int64_t r, bool log, float *out) {
+static void softmax_row(const float *x, int64_t r, bool is_log, float *out) {
     const float m = ember_reduce_all_f32(EMBER_REDUCE_MAX, x, r);
     const float s = exp_row_impl()(x, m, out, r);
-    if (log) { // (x - m) - log(s), in that order so that x - m stays exact near the max
+    if (is_log) { // (x - m) - log(s), in that order so that x - m stays exact near the max
         ember_binary_tensor_scalar_f32(EMBER_BINARY_SUB, x, m, out, r);
         ember_binary_tensor_scalar_f32(EMBER_BINARY_SUB, out, logf(s), out, r);
     } else {
@@ -124,7 +125,7 @@ static void softmax_row(const float *x, int64_t r, bool log, float *out) {
 }
 
 /// One outer slice [r, inner], r >= 1, in tiles of w columns.
-static void softmax_columns(const float *x, int64_t r, int64_t inner, bool log, float *out) {
+static void softmax_columns(const float *x, int64_t r, int64_t inner, bool is_log, float *out) {
     const exp_columns_fn exp_columns = exp_columns_impl();
     float m[TILE], s[TILE];
     for (int64_t i0 = 0; i0 < inner; i0 += TILE) {
@@ -135,7 +136,7 @@ static void softmax_columns(const float *x, int64_t r, int64_t inner, bool log, 
         for (int64_t k = 1; k < r; k++) ember_binary_f32(EMBER_BINARY_MAX, m, xt + k * inner, m, w);
         for (int64_t i = 0; i < w; i++) s[i] = 0.0f;
         for (int64_t k = 0; k < r; k++) exp_columns(xt + k * inner, m, ot + k * inner, s, w);
-        if (log) {
+        if (is_log) {
             for (int64_t i = 0; i < w; i++) s[i] = logf(s[i]);
             for (int64_t k = 0; k < r; k++) {
                 ember_binary_f32(EMBER_BINARY_SUB, xt + k * inner, m, ot + k * inner, w);
@@ -150,20 +151,20 @@ static void softmax_columns(const float *x, int64_t r, int64_t inner, bool log, 
 }
 
 void ember_softmax_f32(const float *x, int64_t outer_begin, int64_t outer_end, int64_t r,
-                       int64_t inner, bool log, float *out) {
+                       int64_t inner, bool is_log, float *out) {
     if (r <= 0) return;
     for (int64_t o = outer_begin; o < outer_end; o++) {
         const int64_t base = o * r * inner;
-        if (inner == 1) softmax_row(x + base, r, log, out + base);
-        else softmax_columns(x + base, r, inner, log, out + base);
+        if (inner == 1) softmax_row(x + base, r, is_log, out + base);
+        else softmax_columns(x + base, r, inner, is_log, out + base);
     }
 }
 
 // MARK: - Backward
 
-static void softmax_backward_row(const float *g, const float *y, int64_t r, bool log,
+static void softmax_backward_row(const float *g, const float *y, int64_t r, bool is_log,
                                  float *out) {
-    if (log) { // g - exp(y) * sum(g)
+    if (is_log) { // g - exp(y) * sum(g)
         const float s = ember_reduce_all_f32(EMBER_REDUCE_SUM, g, r);
         ember_unary_f32(EMBER_UNARY_EXP, y, out, r, 0.0f, 0.0f);
         for (int64_t k = 0; k < r; k++) out[k] = g[k] - out[k] * s;
@@ -177,7 +178,7 @@ static void softmax_backward_row(const float *g, const float *y, int64_t r, bool
 
 /// One outer slice [r, inner] in tiles of w columns: the sums over k are kept per column.
 static void softmax_backward_columns(const float *g, const float *y, int64_t r, int64_t inner,
-                                     bool log, float *out) {
+                                     bool is_log, float *out) {
     double acc[TILE];
     float s[TILE];
     for (int64_t i0 = 0; i0 < inner; i0 += TILE) {
@@ -187,14 +188,14 @@ static void softmax_backward_columns(const float *g, const float *y, int64_t r, 
         for (int64_t i = 0; i < w; i++) acc[i] = 0.0;
         for (int64_t k = 0; k < r; k++) {
             const float *gk = gt + k * inner, *yk = yt + k * inner;
-            if (log) for (int64_t i = 0; i < w; i++) acc[i] += gk[i];
+            if (is_log) for (int64_t i = 0; i < w; i++) acc[i] += gk[i];
             else for (int64_t i = 0; i < w; i++) acc[i] += (double)gk[i] * yk[i];
         }
         for (int64_t i = 0; i < w; i++) s[i] = (float)acc[i];
         for (int64_t k = 0; k < r; k++) {
             const float *gk = gt + k * inner, *yk = yt + k * inner;
             float *ok = ot + k * inner;
-            if (log) {
+            if (is_log) {
                 ember_unary_f32(EMBER_UNARY_EXP, yk, ok, w, 0.0f, 0.0f);
                 for (int64_t i = 0; i < w; i++) ok[i] = gk[i] - ok[i] * s[i];
             } else {
@@ -205,12 +206,12 @@ static void softmax_backward_columns(const float *g, const float *y, int64_t r, 
 }
 
 void ember_softmax_backward_f32(const float *g, const float *y, int64_t outer_begin,
-                                int64_t outer_end, int64_t r, int64_t inner, bool log,
+                                int64_t outer_end, int64_t r, int64_t inner, bool is_log,
                                 float *out) {
     if (r <= 0) return;
     for (int64_t o = outer_begin; o < outer_end; o++) {
         const int64_t base = o * r * inner;
-        if (inner == 1) softmax_backward_row(g + base, y + base, r, log, out + base);
-        else softmax_backward_columns(g + base, y + base, r, inner, log, out + base);
+        if (inner == 1) softmax_backward_row(g + base, y + base, r, is_log, out + base);
+        else softmax_backward_columns(g + base, y + base, r, inner, is_log, out + base);
     }
 }

@@ -13,6 +13,25 @@
 typedef void (*unary_fn)(int op, const float *x, float *out, int64_t n);
 typedef void (*relu_backward_fn)(const float *g, const float *x, float *out, int64_t n);
 
+/// The tanh argument of GELU's tanh approximation: sqrt(2/pi) (x + kappa x^3).
+static inline float gelu_tanh_inner(float x) {
+    return EMBER_SQRT_2_PI * (x + EMBER_GELU_KAPPA * (x * x * x));
+}
+
+/// d/dx of 0.5 x (1 + tanh(u)) with u = gelu_tanh_inner(x).
+static inline float gelu_tanh_derivative(float x) {
+    const float t = tanhf(gelu_tanh_inner(x));
+    const float du = EMBER_SQRT_2_PI * (1.0f + 3.0f * EMBER_GELU_KAPPA * x * x);
+    return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * du;
+}
+
+/// 1 / (1 + e^-x), evaluated as e / (1 + e) with e = e^x for x < 0 so that neither branch
+/// overflows and tiny results keep their precision.
+static inline float sigmoid_scalar(float x) {
+    const float e = expf(-fabsf(x));
+    return (x < 0.0f ? e : 1.0f) / (1.0f + e);
+}
+
 // MARK: - Generic
 
 static void unary_generic(int op, const float *x, float *out, int64_t n, float p0, float p1) {
@@ -32,12 +51,12 @@ static void unary_generic(int op, const float *x, float *out, int64_t n, float p
     case EMBER_UNARY_SIN: EMBER_MAP(sinf(v));
     case EMBER_UNARY_COS: EMBER_MAP(cosf(v));
     case EMBER_UNARY_SIGN: EMBER_MAP((float)((v > 0.0f) - (v < 0.0f))); // 0 for 0 and NaN
-    case EMBER_UNARY_RELU: EMBER_MAP((v > 0.0f || v != v) ? v : 0.0f);
-    case EMBER_UNARY_SIGMOID: EMBER_MAP(1.0f / (1.0f + expf(-v)));
+    case EMBER_UNARY_RELU: EMBER_MAP(v < 0.0f ? 0.0f : v); // NaN passes; maxss(0, v)
+    case EMBER_UNARY_SIGMOID: EMBER_MAP(sigmoid_scalar(v));
     case EMBER_UNARY_TANH: EMBER_MAP(tanhf(v));
     case EMBER_UNARY_GELU: EMBER_MAP(v * 0.5f * (1.0f + erff(v * EMBER_SQRT1_2)));
     case EMBER_UNARY_GELU_TANH:
-        EMBER_MAP(0.5f * v * (1.0f + tanhf(EMBER_SQRT_2_PI * (v + EMBER_GELU_KAPPA * (v * v * v)))));
+        EMBER_MAP(0.5f * v * (1.0f + tanhf(gelu_tanh_inner(v))));
     case EMBER_UNARY_LEAKY_RELU: EMBER_MAP(v > 0.0f ? v : v * p0);
     case EMBER_UNARY_SOFTPLUS: EMBER_MAP(v * p0 > p1 ? v : log1pf(expf(v * p0)) / p0);
     case EMBER_UNARY_CLAMP: EMBER_MAP(v != v ? v : fminf(fmaxf(v, p0), p1));
@@ -66,10 +85,11 @@ EMBER_INLINE_AVX512 __m512 unary_vec_avx512(int op, __m512 x) {
     switch (op) {
     case EMBER_UNARY_RELU: return _mm512_max_ps(_mm512_setzero_ps(), x); // NaN -> NaN
     case EMBER_UNARY_EXP: return ember_exp_avx512(x);
-    default: { // SIGMOID
+    default: { // SIGMOID, as sigmoid_scalar
         const __m512 one = _mm512_set1_ps(1.0f);
-        __m512 e = ember_exp_avx512(_mm512_sub_ps(_mm512_setzero_ps(), x));
-        return _mm512_div_ps(one, _mm512_add_ps(one, e));
+        __m512 e = ember_exp_avx512(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_abs_ps(x)));
+        __mmask16 neg = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ);
+        return _mm512_div_ps(_mm512_mask_blend_ps(neg, one, e), _mm512_add_ps(one, e));
     }
     }
 }
@@ -113,10 +133,12 @@ EMBER_INLINE_AVX2 __m256 unary_vec_avx2(int op, __m256 x) {
     switch (op) {
     case EMBER_UNARY_RELU: return _mm256_max_ps(_mm256_setzero_ps(), x);
     case EMBER_UNARY_EXP: return ember_exp_avx2(x);
-    default: {
-        const __m256 one = _mm256_set1_ps(1.0f);
-        __m256 e = ember_exp_avx2(_mm256_sub_ps(_mm256_setzero_ps(), x));
-        return _mm256_div_ps(one, _mm256_add_ps(one, e));
+    default: { // SIGMOID, as sigmoid_scalar
+        const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+        // -|x|: set the sign bit
+        __m256 e = ember_exp_avx2(_mm256_or_ps(x, _mm256_set1_ps(-0.0f)));
+        __m256 neg = _mm256_cmp_ps(x, zero, _CMP_LT_OQ);
+        return _mm256_div_ps(_mm256_blendv_ps(one, e, neg), _mm256_add_ps(one, e));
     }
     }
 }
@@ -128,7 +150,8 @@ EMBER_INLINE_AVX2 void unary_body_avx2(int op, const float *x, float *out, int64
         _mm256_storeu_ps(out + i, unary_vec_avx2(op, v0));
         _mm256_storeu_ps(out + i + 8, unary_vec_avx2(op, v1));
     }
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, unary_vec_avx2(op, _mm256_loadu_ps(x + i)));
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(out + i, unary_vec_avx2(op, _mm256_loadu_ps(x + i)));
     if (i < n) { // the same vector code for the last elements, through a buffer
         float buf[8];
         _mm256_storeu_ps(buf, unary_vec_avx2(op, ember_load_partial_avx2(x + i, n - i)));
@@ -162,13 +185,6 @@ EMBER_DISPATCHER(relu_backward_impl, relu_backward_fn, relu_backward_generic,
                  relu_backward_avx2, relu_backward_avx512)
 
 // MARK: - Entry points
-
-/// d/dx of 0.5 x (1 + tanh(u)) with u = sqrt(2/pi) (x + kappa x^3).
-static inline float gelu_tanh_derivative(float x) {
-    const float t = tanhf(EMBER_SQRT_2_PI * (x + EMBER_GELU_KAPPA * (x * x * x)));
-    const float du = EMBER_SQRT_2_PI * (1.0f + 3.0f * EMBER_GELU_KAPPA * x * x);
-    return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * du;
-}
 
 void ember_unary_f32(int op, const float *x, float *out, int64_t n, float p0, float p1) {
     if (n <= 0) return;

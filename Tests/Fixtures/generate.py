@@ -8,7 +8,7 @@ stored outputs and gradients.
 
 Run by hand from the repository root (needs torch, safetensors, numpy):
 
-    /work/venv/bin/python Tests/Fixtures/generate.py
+    venv/bin/python Tests/Fixtures/generate.py
 
 Output is deterministic: ``torch.manual_seed(0)`` is called once at start and
 the cases are generated in table order (each case draws its inputs in order,

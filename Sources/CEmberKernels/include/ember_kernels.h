@@ -155,3 +155,6 @@ void ember_axpy_f32(float alpha, const float *x, float *y, int64_t n);
 #endif
 
 #endif
+#include "ember_batchnorm.h"
+#include "ember_optim.h"
+#include "ember_loss.h"

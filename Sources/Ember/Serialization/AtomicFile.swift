@@ -2,8 +2,9 @@ import Foundation
 
 /// Writes files so that a reader never sees a half-written one: the bytes go to a
 /// temporary file in the same folder, which is flushed and then renamed over the target.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws {
+public enum AtomicFile {
+    /// Replaces `url` with `data`, atomically.
+    public static func write(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {

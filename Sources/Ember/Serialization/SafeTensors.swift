@@ -6,19 +6,23 @@ import Foundation
 public enum SafeTensors {
     /// Reads every tensor in a safetensors file, validating the header before trusting it.
     public static func load(from url: URL) throws -> [String: Tensor] {
+        try loadWithMetadata(from: url).tensors
+    }
+
+    /// Reads the `__metadata__` string map of a safetensors file.
+    public static func metadata(from url: URL) throws -> [String: String] {
+        try loadWithMetadata(from: url).metadata
+    }
+
+    /// Reads every tensor and the `__metadata__` string map.
+    public static func loadWithMetadata(from url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             throw SerializationError.io(path: url.path, reason: "cannot read file (\(error.localizedDescription))")
         }
-        return try decode(data, path: url.path).tensors
-    }
-
-    /// Reads the `__metadata__` string map of a safetensors file.
-    public static func metadata(from url: URL) throws -> [String: String] {
-        let data = try Data(contentsOf: url, options: .alwaysMapped)
-        return try decode(data, path: url.path).metadata
+        return try decode(data, path: url.path)
     }
 
     /// Writes tensors (and optional string metadata) atomically.

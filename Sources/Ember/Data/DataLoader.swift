@@ -1,0 +1,189 @@
+import Synchronization
+
+/// Iterates over a data set in mini-batches (`torch.utils.data.DataLoader`).
+///
+/// ```swift
+/// let loader = DataLoader(trainSet, batchSize: 64, shuffle: true, numWorkers: 2)
+/// for epoch in 0..<10 {
+///     for (images, labels) in loader { ... }  // a fresh order every epoch
+/// }
+/// ```
+///
+/// - Batches: `count` of them; the last one holds the remainder unless `dropLast` drops it.
+/// - Collation: samples of type `Tensor`, `(Tensor, Tensor)`, `(Tensor, Int)` and
+///   `[Tensor]` are batched by `defaultCollate` (stacking; Int labels become int64), or by
+///   the data set's own `batch(at:)` when it is a `BatchedDataset`. Other sample types
+///   need `collate:`.
+/// - Shuffling: each iteration draws a new permutation, from `generator` when one is given
+///   (its state carries over from epoch to epoch) or else from the default generator, so
+///   `manualSeed` makes runs reproducible.
+/// - Workers: with `numWorkers > 0`, that many background threads load batches ahead of
+///   the loop, at most `numWorkers * prefetchFactor` of them, and hand them over in order:
+///   the batches are the same as with no workers. Leaving the loop early (`break`) or
+///   dropping the iterator stops the threads, after they finish the batch in hand.
+public struct DataLoader<D: Dataset, Batch>: Sequence {
+    /// The data set batches are drawn from.
+    public let dataset: D
+    /// Samples per batch.
+    public let batchSize: Int
+    /// Whether each epoch visits the samples in a new random order.
+    public let shuffle: Bool
+    /// Whether a last batch smaller than `batchSize` is dropped.
+    public let dropLast: Bool
+    /// Background threads loading batches; 0 loads them in the loop itself.
+    public let numWorkers: Int
+    /// Batches loaded ahead per worker.
+    public let prefetchFactor: Int
+    private let load: @Sendable ([Int]) -> Batch
+    private let generator: SharedGenerator?
+
+    /// A loader that batches samples with `collate`, which receives the samples of one
+    /// batch in order.
+    public init(
+        _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil,
+        collate: @escaping @Sendable ([D.Sample]) -> Batch
+    ) {
+        self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
+                  prefetchFactor: prefetchFactor, generator: generator, load: Self.collating(dataset, collate))
+    }
+
+    /// The default-collation initialisers: the data set's `batch(at:)` when it produces
+    /// `Batch`, else `collate` over single samples.
+    init(
+        _ dataset: D, batchSize: Int, shuffle: Bool, dropLast: Bool, numWorkers: Int,
+        prefetchFactor: Int, generator: Generator?, defaultCollate collate: @escaping @Sendable ([D.Sample]) -> Batch
+    ) {
+        let batched = (dataset as? any BatchedDataset).flatMap { Self.batchLoader($0) }
+        self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
+                  prefetchFactor: prefetchFactor, generator: generator,
+                  load: batched ?? Self.collating(dataset, collate))
+    }
+
+    private init(
+        _ dataset: D, batchSize: Int, shuffle: Bool, dropLast: Bool, numWorkers: Int,
+        prefetchFactor: Int, generator: Generator?, load: @escaping @Sendable ([Int]) -> Batch
+    ) {
+        precondition(batchSize > 0, "DataLoader: batchSize should be a positive integer value, but got batchSize=\(batchSize)")
+        precondition(numWorkers >= 0, "DataLoader: numWorkers should be non-negative, but got numWorkers=\(numWorkers)")
+        precondition(prefetchFactor > 0, "DataLoader: prefetchFactor should be positive, but got prefetchFactor=\(prefetchFactor)")
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.numWorkers = numWorkers
+        self.prefetchFactor = prefetchFactor
+        self.load = load
+        self.generator = generator.map(SharedGenerator.init)
+    }
+
+    /// Reads each sample of a batch, then collates them.
+    private static func collating(
+        _ dataset: D, _ collate: @escaping @Sendable ([D.Sample]) -> Batch
+    ) -> @Sendable ([Int]) -> Batch {
+        { indices in collate(indices.map { dataset[$0] }) }
+    }
+
+    /// The data set's own `batch(at:)`, when it gives this loader's `Batch` type.
+    private static func batchLoader<B: BatchedDataset>(_ dataset: B) -> (@Sendable ([Int]) -> Batch)? {
+        guard B.Batch.self == Batch.self else { return nil }
+        return { indices in dataset.batch(at: indices) as! Batch }
+    }
+
+    /// The number of batches in one epoch (`len(loader)`).
+    public var count: Int {
+        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+    }
+
+    /// `count`, so `Array(loader)` reserves the right size.
+    public var underestimatedCount: Int { count }
+
+    /// Starts an epoch: draws the order (when shuffling) and, with workers, starts them.
+    public func makeIterator() -> Iterator {
+        let n = dataset.count
+        let order: [Int]
+        if !shuffle {
+            order = Array(0..<n)
+        } else if let generator {
+            order = generator.state.withLock { $0.permutation(n) }
+        } else {
+            order = DefaultGenerator.with { $0.permutation(n) }
+        }
+        let batches = (0..<count).map { b in Array(order[(b * batchSize)..<Swift.min((b + 1) * batchSize, n)]) }
+        return Iterator(batches: batches, load: load, workers: numWorkers, prefetch: numWorkers * prefetchFactor)
+    }
+
+    /// One epoch's batches, in order.
+    public struct Iterator: IteratorProtocol {
+        private let batches: [[Int]]
+        private let load: @Sendable ([Int]) -> Batch
+        private var position = 0
+        /// The background loaders, when there are workers; they stop when this goes away.
+        let prefetcher: BatchPrefetcher<Batch>?
+
+        init(batches: [[Int]], load: @escaping @Sendable ([Int]) -> Batch, workers: Int, prefetch: Int) {
+            self.batches = batches
+            self.load = load
+            prefetcher = workers > 0
+                ? BatchPrefetcher(batches: batches, load: load, workers: workers, capacity: prefetch) : nil
+        }
+
+        /// The next batch, or nil at the end of the epoch.
+        public mutating func next() -> Batch? {
+            if let prefetcher { return prefetcher.next() }
+            guard position < batches.count else { return nil }
+            defer { position += 1 }
+            return load(batches[position])
+        }
+    }
+}
+
+/// A generator owned by a loader, advanced by each epoch's shuffle.
+final class SharedGenerator: Sendable {
+    let state: Mutex<Generator>
+    init(_ generator: Generator) { state = Mutex(generator) }
+}
+
+extension DataLoader where D.Sample == Tensor, Batch == Tensor {
+    /// A loader over tensor samples, batched by stacking them.
+    public init(
+        _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil
+    ) {
+        self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
+                  prefetchFactor: prefetchFactor, generator: generator, defaultCollate: defaultCollate)
+    }
+}
+
+extension DataLoader where D.Sample == (Tensor, Tensor), Batch == (Tensor, Tensor) {
+    /// A loader over `(input, target)` tensor pairs, each stacked.
+    public init(
+        _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil
+    ) {
+        self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
+                  prefetchFactor: prefetchFactor, generator: generator, defaultCollate: defaultCollate)
+    }
+}
+
+extension DataLoader where D.Sample == (Tensor, Int), Batch == (Tensor, Tensor) {
+    /// A loader over `(input, label)` samples: inputs stacked, labels as an int64 tensor.
+    public init(
+        _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil
+    ) {
+        self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
+                  prefetchFactor: prefetchFactor, generator: generator, defaultCollate: defaultCollate)
+    }
+}
+
+extension DataLoader where D.Sample == [Tensor], Batch == [Tensor] {
+    /// A loader over arrays of tensors (`TensorDataset`): each position stacked.
+    public init(
+        _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil
+    ) {
+        self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
+                  prefetchFactor: prefetchFactor, generator: generator, defaultCollate: defaultCollate)
+    }
+}

@@ -1,0 +1,86 @@
+/// Batch normalisation over the channels (dimension 1) of `[N, C, *]` input, the shared
+/// implementation of `BatchNorm1d` and its 2-D/3-D siblings (PyTorch's `_BatchNorm`).
+/// Subclasses state which input ranks they accept by overriding `checkInput(_:)`.
+///
+/// In training mode each channel is normalised by the batch's mean and biased variance,
+/// and the running statistics move towards the batch's mean and unbiased variance by
+/// `momentum` (or to their cumulative average when `momentum` is nil). In evaluation mode
+/// the running statistics normalise. State-dict keys: `weight`, `bias`, `running_mean`,
+/// `running_var`, `num_batches_tracked`.
+open class BatchNorm: Module {
+    /// The number of channels, C.
+    public let numFeatures: Int
+    /// Added to the variance before its square root, for numerical stability.
+    public let eps: Float
+    /// The running statistics' update factor; nil for a cumulative moving average.
+    public let momentum: Float?
+    /// Whether the layer learns a per-channel scale (`weight`) and shift (`bias`).
+    public let affine: Bool
+    /// Whether the layer keeps running statistics for evaluation mode.
+    public let trackRunningStats: Bool
+    /// γ, initialised to ones (nil unless `affine`).
+    @Parameter public var weight: Tensor?
+    /// β, initialised to zeros (nil unless `affine` and `bias`).
+    @Parameter public var bias: Tensor?
+    /// The running mean of each channel, starting at zeros (nil unless `trackRunningStats`).
+    @Buffer public var runningMean: Tensor?
+    /// The running variance of each channel, starting at ones (nil unless `trackRunningStats`).
+    @Buffer public var runningVar: Tensor?
+    /// The number of training batches seen, an int64 scalar.
+    @Buffer public var numBatchesTracked: Tensor?
+
+    /// A layer over `numFeatures` channels; the arguments are PyTorch's, with its defaults.
+    public init(
+        _ numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true,
+        trackRunningStats: Bool = true, bias: Bool = true
+    ) {
+        precondition(numFeatures > 0, "BatchNorm: num_features must be positive, got \(numFeatures)")
+        self.numFeatures = numFeatures
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.trackRunningStats = trackRunningStats
+        weight = affine ? Tensor.ones([numFeatures]) : nil
+        self.bias = affine && bias ? Tensor.zeros([numFeatures]) : nil
+        runningMean = trackRunningStats ? Tensor.zeros([numFeatures]) : nil
+        runningVar = trackRunningStats ? Tensor.ones([numFeatures]) : nil
+        numBatchesTracked = trackRunningStats ? Tensor.zeros([], dtype: .int64) : nil
+        super.init()
+    }
+
+    /// Stops with PyTorch's message when `input`'s rank does not suit the layer.
+    open func checkInput(_ input: Tensor) {
+        precondition(input.ndim >= 2, "\(typeName): expected at least 2D input (got \(input.ndim)D input)")
+    }
+
+    open override func forward(_ input: Tensor) -> Tensor {
+        checkInput(input)
+        precondition(input.shape[1] == numFeatures,
+                     "\(typeName): running_mean should contain \(input.shape[1]) elements not \(numFeatures) (input shape \(input.shape))")
+        var factor = momentum ?? 0
+        if training, trackRunningStats, let counter = numBatchesTracked {
+            counter.int64Pointer.pointee += 1
+            factor = momentum ?? 1 / Float(counter.int64Pointer.pointee)
+        }
+        // Batch statistics in training, and in evaluation when there are no running ones.
+        let useBatchStatistics = training || (runningMean == nil && runningVar == nil)
+        let updateRunning = !training || trackRunningStats
+        return batchNorm(
+            input, runningMean: updateRunning ? runningMean : nil, runningVar: updateRunning ? runningVar : nil,
+            weight: weight, bias: bias, training: useBatchStatistics, momentum: factor, eps: eps)
+    }
+
+    open override var extraRepr: String {
+        let momentumText = momentum.map { "\($0)" } ?? "None"
+        return "\(numFeatures), eps=\(eps), momentum=\(momentumText), affine=\(pythonBool(affine)), "
+            + "bias=\(pythonBool(bias != nil)), track_running_stats=\(pythonBool(trackRunningStats))"
+    }
+}
+
+/// Batch normalisation of `[N, C]` or `[N, C, L]` input (`nn.BatchNorm1d`).
+open class BatchNorm1d: BatchNorm {
+    open override func checkInput(_ input: Tensor) {
+        precondition(input.ndim == 2 || input.ndim == 3, "BatchNorm1d: expected 2D or 3D input (got \(input.ndim)D input)")
+    }
+}
+

@@ -1,0 +1,31 @@
+/// Inverted dropout (`nn.Dropout`): in training mode each element is zeroed with
+/// probability `p` and the survivors are scaled by `1 / (1 - p)`, so evaluation needs no
+/// rescaling; in evaluation mode the input passes unchanged. The mask comes from the
+/// default generator, so `manualSeed` makes it reproducible.
+public final class Dropout: Module {
+    /// The probability of zeroing each element.
+    public let p: Float
+
+    /// A dropout layer zeroing elements with probability `p`.
+    public init(p: Float = 0.5) {
+        precondition(p >= 0 && p <= 1, "Dropout: dropout probability has to be between 0 and 1, but got \(p)")
+        self.p = p
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        guard training, p > 0 else { return input }
+        precondition(input.dtype == .float32, "Dropout: expected a float32 input, got \(input.dtype)")
+        // Survivors carry the scale, so one multiplication applies mask and scaling and the
+        // gradient flows through the same mask.
+        let mask = Tensor(uninitialized: input.shape)
+        let keep = 1 - p, scale = p < 1 ? 1 / keep : 0
+        let values = mask.floatPointer, count = mask.numel
+        DefaultGenerator.with { g in
+            for i in 0..<count { values[i] = g.nextFloat() < keep ? scale : 0 }
+        }
+        return input * mask
+    }
+
+    public override var extraRepr: String { "p=\(p), inplace=False" }
+}

@@ -1,0 +1,84 @@
+/// A chain of modules applied in order, like `nn.Sequential`. It holds any number of
+/// modules of any types; their keys are `0`, `1`, ... or the names given to `addModule`.
+///
+/// ```swift
+/// let mlp = Sequential {
+///     Linear(784, 300); BatchNorm1d(300); ReLU()
+///     if useDropout { Dropout(p: 0.2) }
+///     Linear(300, 10)
+/// }
+/// let convs = Sequential()
+/// convs.addModule("conv1", Conv2d(1, 20, kernelSize: 5))   // keys conv1.weight, ...
+/// ```
+open class Sequential: Module {
+    /// An empty chain, to be filled with `addModule` or `append`.
+    public override init() {
+        super.init()
+    }
+
+    /// The modules in order, keyed `0`, `1`, ...
+    public init(_ layers: [Module]) {
+        super.init()
+        for layer in layers { append(layer) }
+    }
+
+    /// The modules built by the closure, keyed `0`, `1`, ...; `if`, `if`/`else` and
+    /// `for` may choose or repeat them.
+    public convenience init(@ModuleBuilder _ layers: () -> [Module]) {
+        self.init(layers())
+    }
+
+    /// Named modules in order, like `nn.Sequential(OrderedDict(...))`.
+    public init(_ named: KeyValuePairs<String, Module>) {
+        super.init()
+        for (name, module) in named { addModule(name, module) }
+    }
+
+    /// Adds `module` at the end, keyed by its position.
+    public func append(_ module: Module) {
+        addModule(String(addedModules.count), module)
+    }
+
+    /// The number of modules.
+    public var count: Int { addedModules.count }
+
+    /// The module at `index` (`seq[i]`); assigning replaces it under the same key, e.g.
+    /// `model.classifier[6] = Linear(4096, 2)` for transfer learning.
+    public subscript(index: Int) -> Module {
+        get {
+            precondition(addedModules.indices.contains(index), "Sequential: index \(index) is out of range for \(count) modules")
+            return addedModules[index].module
+        }
+        set {
+            precondition(addedModules.indices.contains(index), "Sequential: index \(index) is out of range for \(count) modules")
+            addedModules[index].module = newValue
+        }
+    }
+
+    /// Feeds the input through each module in turn.
+    open override func forward(_ input: Tensor) -> Tensor {
+        addedModules.reduce(input) { x, entry in entry.module(x) }
+    }
+}
+
+/// Builds the module list of `Sequential { ... }`: one module per line, with `if`, `else`
+/// and `for`.
+@resultBuilder
+public enum ModuleBuilder {
+    /// A module on its own line.
+    public static func buildExpression(_ module: Module) -> [Module] { [module] }
+    /// An array of modules, spliced in order.
+    public static func buildExpression(_ modules: [Module]) -> [Module] { modules }
+    /// The lines of a block, in order.
+    public static func buildBlock(_ parts: [Module]...) -> [Module] { parts.flatMap { $0 } }
+    /// An `if` without `else`: its modules, or none.
+    public static func buildOptional(_ part: [Module]?) -> [Module] { part ?? [] }
+    /// The `if` branch of an `if`/`else`.
+    public static func buildEither(first part: [Module]) -> [Module] { part }
+    /// The `else` branch of an `if`/`else`.
+    public static func buildEither(second part: [Module]) -> [Module] { part }
+    /// A `for` loop: every iteration's modules, in order.
+    public static func buildArray(_ parts: [[Module]]) -> [Module] { parts.flatMap { $0 } }
+    /// An `if #available` block.
+    public static func buildLimitedAvailability(_ part: [Module]) -> [Module] { part }
+}

@@ -1,0 +1,29 @@
+/// Why an optimizer or learning-rate scheduler state dict could not be loaded. Nothing is
+/// changed when loading throws.
+public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
+    /// An entry the optimizer or scheduler needs is absent.
+    case missingKey(String)
+    /// An entry that does not belong to this optimizer or scheduler and its parameters.
+    case unexpectedKey(String)
+    /// An entry of the wrong shape, e.g. a buffer saved for a parameter of another size.
+    case shapeMismatch(key: String, expected: [Int], actual: [Int])
+    /// An entry of the wrong element type.
+    case wrongDType(key: String, expected: DType, actual: DType)
+    /// The state dict was saved with a different number of parameter groups.
+    case groupCountMismatch(expected: Int, actual: Int)
+
+    public var description: String {
+        switch self {
+        case .missingKey(let key):
+            "state dict has no entry '\(key)': it was saved by a different optimizer or scheduler type, or with different options"
+        case .unexpectedKey(let key):
+            "state dict has an unexpected entry '\(key)': it was saved by a different optimizer or scheduler type, or for other parameters"
+        case .shapeMismatch(let key, let expected, let actual):
+            "state dict entry '\(key)' has shape \(actual), expected \(expected): it was saved for other parameters"
+        case .wrongDType(let key, let expected, let actual):
+            "state dict entry '\(key)' is \(actual), expected \(expected)"
+        case .groupCountMismatch(let expected, let actual):
+            "state dict has \(actual) parameter groups, the optimizer has \(expected): build the optimizer with the same groups as the one that was saved"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import EmberVision
+import Foundation
+
+/// `ember evaluate`: accuracy and confusion matrix of a saved checkpoint on the test split.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a training checkpoint on the test split: accuracy and confusion matrix.")
+
+    @Option(help: "A checkpoint written by `ember train` (best.safetensors or last.safetensors).")
+    var checkpoint: String
+    @Option(help: "Folder of MNIST-format IDX files (default: the folder the model was trained on).")
+    var data: String?
+    @Option(help: "Samples per batch.") var batchSize: Int = 256
+
+    func run() throws {
+        let url = URL(fileURLWithPath: checkpoint)
+        let saved = try Checkpoint.load(from: url)
+        let architecture = saved.info["architecture"] ?? "unknown"
+        guard let kind = TutorialMLP.allCases.first(where: { "mlp-\($0.rawValue)" == architecture }) else {
+            throw CommandError("\(checkpoint): cannot rebuild a model of architecture '\(architecture)'")
+        }
+        guard let weights = saved["model"] else { throw CommandError("\(checkpoint) holds no model weights") }
+        let model = kind.make()
+        try model.loadStateDict(weights)
+        let dataset = try MNISTData(root: data ?? saved.info["data"])
+        var confusion = ConfusionMatrix(classes: dataset.classes)
+        let trainer = ClassifierTrainer(model: model, optimizer: SGD(model.parameters(), lr: 0), prepare: { $0.view($0.shape[0], -1) })
+        let loader = dataset.testLoader(batchSize: batchSize, workers: 0)
+        let result = trainer.evaluate(loader, count: loader.count, label: "evaluate") { labels, predicted in
+            confusion.add(truth: labels.toArray(as: Int64.self), predicted: predicted.toArray(as: Int64.self))
+        }
+        print("\(kind.title) from \(checkpoint) (epoch \(saved.info["epoch"] ?? "?")) on \(dataset.root)")
+        print(String(format: "test loss %.4f, accuracy %.2f%% (%d of %d)\n", result.loss, result.accuracy * 100,
+                     confusion.correct, confusion.total))
+        print(confusion.table)
+    }
+}

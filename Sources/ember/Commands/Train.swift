@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// `ember train ...`: one subcommand per case study.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a tutorial model on real data.",
+        subcommands: [TrainMLP.self])
+}
+
+/// Options every training command shares.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Epochs to train.") var epochs: Int = 20
+    @Option(help: "Samples per batch.") var batchSize: Int = 64
+    @Option(help: "Learning rate.") var lr: Float = 0.01
+    @Option(help: "Folder of MNIST-format IDX files (default: Fashion-MNIST from /usr/share/datasets/fashion-mnist).")
+    var data: String?
+    @Option(help: "Background threads loading batches.") var workers: Int = 0
+    @Option(help: "Run folder for metrics, plots and checkpoints.") var out: String = "runs"
+    @Option(help: "Resume from a checkpoint written by an earlier run (its last.safetensors).") var resume: String?
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Threads for kernels (default: all cores).") var threads: Int?
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        guard lr > 0 else { throw ValidationError("--lr must be positive, got \(lr)") }
+        guard workers >= 0 else { throw ValidationError("--workers cannot be negative, got \(workers)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+}

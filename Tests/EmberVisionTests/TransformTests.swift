@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import EmberVision
+
+/// Transforms, checked against torchvision where values matter.
+struct TransformTests {
+    @Test func toTensorMatchesTorchvision() {
+        let input = Golden["totensor.in"]  // [5, 4, 3] channel-last
+        let image = Image(width: 4, height: 5, channels: 3, pixels: input.toArray().map { UInt8($0) })
+        expectClose(ToTensor()(image), Golden["totensor.out"], "ToTensor")
+    }
+
+    @Test func normalizeMatchesTorchvisionOnABatch() {
+        let normalize = Normalize(mean: Golden["normalize.mean"].toArray(), std: Golden["normalize.std"].toArray())
+        expectClose(normalize(Golden["normalize.in"]), Golden["normalize.out"], "Normalize")
+    }
+
+    @Test func composeMatchesTorchvision() {
+        let image = Image(width: 28, height: 28, pixels: Golden["compose.in"].toArray().map { UInt8($0) })
+        let transform = Compose([ToTensor(), Normalize(mean: [0.1307], std: [0.3081])])
+        expectClose(transform(image), Golden["compose.out"], tolerance: 2e-6, "Compose")
+    }
+
+    @Test func toTensorThenHalfNormalizeMapsToMinusOneOne() {
+        let image = Image(width: 3, height: 1, pixels: [0, 255, 51])
+        let transform = Compose([ToTensor(), Normalize(mean: [0.5], std: [0.5])])
+        expectClose(transform(image), Tensor(shape: [1, 1, 3], scalars: [-1, 1, -0.6]), "sequential")
+        // The fused map gives the same values.
+        let fused = try! #require(transform.channelAffine)
+        let values = [Float(0), 255, 51].map { $0 * fused.scale[0] + fused.shift[0] }
+        expectClose(Tensor(values), Tensor([-1, 1, -0.6]), "fused")
+    }
+
+    @Test func channelAffineOfAPipelineEqualsItsSteps() throws {
+        let normalize = Normalize(mean: [0.2, 0.4, 0.6], std: [0.3, 0.5, 0.7])
+        let transform = Compose([ToTensor(), normalize])
+        let map = try #require(transform.channelAffine)
+        #expect(map.scale.count == 3)
+        let image = Image(width: 256, height: 1, channels: 3, pixels: (0..<768).map { UInt8($0 / 3) })
+        let fused = image.pixels.withUnsafeBufferPointer {
+            map.images(from: $0, offsets: [0], height: 1, width: 256, channels: 3)
+        }
+        expectClose(fused.squeeze(dim: 0), transform(image), "fused vs sequential")
+    }
+
+    @Test func lambdaAndComposition() {
+        let flatten = Lambda { (x: Tensor) in x.flatten() }
+        let transform = Compose([ToTensor(), flatten])
+        #expect(transform.channelAffine == nil)
+        let out = transform(Image(width: 2, height: 2, pixels: [0, 51, 102, 255]))
+        expectClose(out, Tensor([0, 0.2, 0.4, 1]), "ToTensor then flatten")
+        let twice = Compose<Int, Int>([Lambda { (y: Int) in y + 1 }, Lambda { (y: Int) in y * 10 }])
+        #expect(twice(4) == 50)
+    }
+}
