@@ -34,7 +34,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "EmberBench",
-            dependencies: ["Ember"],
+            dependencies: ["EmberVision"],
             path: "Benchmarks/Ember"),
         .testTarget(
             name: "EmberTests",

@@ -1,4 +1,4 @@
-import Ember
+import EmberVision
 import Foundation
 
 // Ember's side of the benchmark pairs in Benchmarks/pytorch/bench.py. Protocol: one line
@@ -19,11 +19,37 @@ func sgemm(_ m: Int, _ k: Int, _ n: Int, iterations: Int) -> Workload {
     }
 }
 
+/// One SGD step (lr 0.01) of a tutorial MLP on a batch of 64, as in the training loop.
+func mlpTrain(_ kind: TutorialMLP) -> Workload {
+    Workload(name: "mlp_\(kind.rawValue)_train", iterations: 300) {
+        let model = kind.make().train()
+        let optimizer = SGD(model.parameters(), lr: 0.01)
+        let lossFunction = CrossEntropyLoss()
+        let x = Tensor.randn([64, 784]), y = Tensor.randint(0, 10, [64])
+        return {
+            let loss = lossFunction(model(x), y)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+        }
+    }
+}
+
+/// A tutorial MLP's forward pass on a batch of 64 in eval mode, without autograd.
+func mlpEval(_ kind: TutorialMLP) -> Workload {
+    Workload(name: "mlp_\(kind.rawValue)_eval", iterations: 1000) {
+        let model = kind.make().eval()
+        let x = Tensor.randn([64, 784])
+        return { withNoGrad { _ = model(x) } }
+    }
+}
+
 let sixteenM = 16_777_216
 let workloads: [Workload] = [
     sgemm(64, 784, 300, iterations: 200),
     sgemm(256, 256, 256, iterations: 200),
     sgemm(1024, 1024, 1024, iterations: 3),
+] + TutorialMLP.allCases.map(mlpTrain) + TutorialMLP.allCases.map(mlpEval) + [
     Workload(name: "add_16M", iterations: 5) {
         let a = Tensor.randn([sixteenM]), b = Tensor.randn([sixteenM])
         return { _ = a + b }

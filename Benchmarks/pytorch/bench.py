@@ -21,6 +21,7 @@ import sys
 import time
 
 import torch
+from torch import nn
 
 N16M = 16 * 1024 * 1024  # 16,777,216
 
@@ -47,10 +48,82 @@ def elementwise(fn, arity):
 # name -> (setup returning the per-iteration callable, default repeat)
 # Default repeats give roughly one second of timed work on a 2-thread
 # AVX-512 Xeon; they only need to be in the right ballpark.
+class SimpleNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer1 = nn.Linear(784, 300)
+        self.layer2 = nn.Linear(300, 100)
+        self.layer3 = nn.Linear(100, 10)
+
+    def forward(self, x):
+        return self.layer3(self.layer2(self.layer1(x)))
+
+
+class ActivationNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer1 = nn.Sequential(nn.Linear(784, 300), nn.ReLU(True))
+        self.layer2 = nn.Sequential(nn.Linear(300, 100), nn.ReLU(True))
+        self.layer3 = nn.Sequential(nn.Linear(100, 10))
+
+    def forward(self, x):
+        return self.layer3(self.layer2(self.layer1(x)))
+
+
+class BatchNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer1 = nn.Sequential(nn.Linear(784, 300), nn.BatchNorm1d(300), nn.ReLU(True))
+        self.layer2 = nn.Sequential(nn.Linear(300, 100), nn.BatchNorm1d(100), nn.ReLU(True))
+        self.layer3 = nn.Sequential(nn.Linear(100, 10))
+
+    def forward(self, x):
+        return self.layer3(self.layer2(self.layer1(x)))
+
+
+MLPS = {"simple": SimpleNet, "activation": ActivationNet, "batchnorm": BatchNet}
+
+
+def mlp_train(kind):
+    """One SGD step (lr 0.01) of the tutorial's MLP on a batch of 64, as in its loop."""
+    def setup():
+        model = MLPS[kind]()
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        loss_fn = nn.CrossEntropyLoss()
+        x, y = torch.randn(64, 784), torch.randint(0, 10, (64,))
+
+        def step():
+            out = model(x)
+            loss = loss_fn(out, y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+        return step
+    return setup
+
+
+def mlp_eval(kind):
+    """The tutorial MLP's forward pass on a batch of 64 in eval mode, without autograd."""
+    def setup():
+        model = MLPS[kind]()
+        model.eval()
+        x = torch.randn(64, 784)
+
+        def step():
+            with torch.no_grad():
+                return model(x)
+        return step
+    return setup
+
+
 WORKLOADS = {
     "sgemm_64x784x300": (sgemm(64, 784, 300), 6000),
     "sgemm_256":        (sgemm(256, 256, 256), 7000),
     "sgemm_1024":       (sgemm(1024, 1024, 1024), 120),
+    **{f"mlp_{k}_train": (mlp_train(k), 3000) for k in MLPS},
+    **{f"mlp_{k}_eval": (mlp_eval(k), 6000) for k in MLPS},
     "add_16M":          (elementwise(lambda a, b: a + b, 2), 50),  # fresh output each call
     "relu_16M":         (elementwise(torch.relu, 1), 55),          # fresh output each call
     "sum_16M":          (elementwise(lambda a: a.sum(), 1), 600),

@@ -46,9 +46,4 @@ enum GEMM {
             accumulate ? 1 : 0, out, Int64(n))
         precondition(status == dnnl_success, "sgemm failed with oneDNN status \(status.rawValue) for \(m)x\(k) @ \(k)x\(n)")
     }
-
-    /// Sets the number of threads oneDNN's OpenMP runtime uses.
-    static func setThreads(_ n: Int) {
-        omp_set_num_threads(Int32(n))
-    }
 }

@@ -1,10 +1,11 @@
-import Dispatch
+import CDNNL
 import Foundation
 import Synchronization
 
 /// Ember's intra-op parallelism: large loops are split into one chunk per thread and run
-/// on Dispatch's pool. GEMM calls run outside these loops, on oneDNN's own (OpenMP)
-/// threads, so the two pools never nest.
+/// on OpenMP's pool, the one oneDNN's matrix products use, so there is only ever one pool:
+/// its threads stay warm between a GEMM and the elementwise work around it, and nothing
+/// nests (GEMMs are never called from inside a parallel loop).
 public enum Threading {
     private static let configured = Atomic<Int>(0)
 
@@ -18,7 +19,7 @@ public enum Threading {
         set {
             precondition(newValue >= 1, "numThreads must be at least 1, got \(newValue)")
             configured.store(newValue, ordering: .relaxed)
-            GEMM.setThreads(newValue)
+            omp_set_num_threads(Int32(newValue))
         }
     }
 }
@@ -44,20 +45,31 @@ func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
-/// Runs `body(t)` for t in `0..<threads` on Dispatch's pool and waits for all of them.
+/// Runs `body(t)` for t in `0..<threads` on OpenMP's pool and waits for all of them.
 /// Callers hand each chunk disjoint memory, which is what makes sharing pointers safe.
 func parallelChunks(_ threads: Int, _ body: (Int) -> Void) {
+    if threads <= 1 {
+        if threads == 1 { body(0) }
+        return
+    }
     withoutActuallyEscaping(body) { body in
-        let shared = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: threads) { t in shared.value(t) }
+        var context = ChunkContext(body: body, chunks: threads)
+        withUnsafeMutablePointer(to: &context) { pointer in
+            GOMP_parallel({ raw in
+                let context = raw!.assumingMemoryBound(to: ChunkContext.self).pointee
+                // A nested or limited team may have fewer threads than chunks: share them out.
+                let team = Int(omp_get_num_threads())
+                for t in stride(from: Int(omp_get_thread_num()), to: context.chunks, by: max(team, 1)) {
+                    context.body(t)
+                }
+            }, pointer, UInt32(threads), 0)
+        }
     }
 }
 
-/// Carries a value into Dispatch's `@Sendable` closures where the caller guarantees that
-/// concurrent use is safe (disjoint writes).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+private struct ChunkContext {
+    let body: (Int) -> Void
+    let chunks: Int
 }
 
 /// Elements per thread below which elementwise loops stay on one thread.

@@ -2,11 +2,11 @@ import Ember
 
 /// The three multi-layer perceptrons of the tutorial's part 2, with PyTorch's layer
 /// names so their checkpoints interchange with the Python originals.
-enum TutorialMLP: String, CaseIterable {
+public enum TutorialMLP: String, CaseIterable, Sendable {
     case simple, activation, batchnorm
 
     /// The class name the tutorial gives each net, used in tables and plots.
-    var title: String {
+    public var title: String {
         switch self {
         case .simple: "simpleNet"
         case .activation: "Activation_Net"
@@ -14,7 +14,8 @@ enum TutorialMLP: String, CaseIterable {
         }
     }
 
-    func make(inputs: Int = 28 * 28, hidden1: Int = 300, hidden2: Int = 100, classes: Int = 10) -> Module {
+    /// A freshly initialised net; inputs are flattened images of `inputs` pixels.
+    public func make(inputs: Int = 28 * 28, hidden1: Int = 300, hidden2: Int = 100, classes: Int = 10) -> Module {
         switch self {
         case .simple: SimpleNet(inputs, hidden1, hidden2, classes)
         case .activation: ActivationNet(inputs, hidden1, hidden2, classes)
@@ -24,40 +25,40 @@ enum TutorialMLP: String, CaseIterable {
 }
 
 /// Three linear layers with nothing between them: a linear model in disguise.
-final class SimpleNet: Module {
-    let layer1: Linear, layer2: Linear, layer3: Linear
+public final class SimpleNet: Module {
+    public let layer1: Linear, layer2: Linear, layer3: Linear
 
-    init(_ inputs: Int, _ hidden1: Int, _ hidden2: Int, _ outputs: Int) {
+    public init(_ inputs: Int, _ hidden1: Int, _ hidden2: Int, _ outputs: Int) {
         layer1 = Linear(inputs, hidden1)
         layer2 = Linear(hidden1, hidden2)
         layer3 = Linear(hidden2, outputs)
     }
 
-    override func forward(_ x: Tensor) -> Tensor { layer3(layer2(layer1(x))) }
+    public override func forward(_ x: Tensor) -> Tensor { layer3(layer2(layer1(x))) }
 }
 
 /// The same with ReLU after each hidden layer.
-final class ActivationNet: Module {
-    let layer1: Sequential, layer2: Sequential, layer3: Sequential
+public final class ActivationNet: Module {
+    public let layer1: Sequential, layer2: Sequential, layer3: Sequential
 
-    init(_ inputs: Int, _ hidden1: Int, _ hidden2: Int, _ outputs: Int) {
+    public init(_ inputs: Int, _ hidden1: Int, _ hidden2: Int, _ outputs: Int) {
         layer1 = Sequential { Linear(inputs, hidden1); ReLU() }
         layer2 = Sequential { Linear(hidden1, hidden2); ReLU() }
         layer3 = Sequential { Linear(hidden2, outputs) }
     }
 
-    override func forward(_ x: Tensor) -> Tensor { layer3(layer2(layer1(x))) }
+    public override func forward(_ x: Tensor) -> Tensor { layer3(layer2(layer1(x))) }
 }
 
 /// The same with batch normalisation before each ReLU.
-final class BatchNet: Module {
-    let layer1: Sequential, layer2: Sequential, layer3: Sequential
+public final class BatchNet: Module {
+    public let layer1: Sequential, layer2: Sequential, layer3: Sequential
 
-    init(_ inputs: Int, _ hidden1: Int, _ hidden2: Int, _ outputs: Int) {
+    public init(_ inputs: Int, _ hidden1: Int, _ hidden2: Int, _ outputs: Int) {
         layer1 = Sequential { Linear(inputs, hidden1); BatchNorm1d(hidden1); ReLU() }
         layer2 = Sequential { Linear(hidden1, hidden2); BatchNorm1d(hidden2); ReLU() }
         layer3 = Sequential { Linear(hidden2, outputs) }
     }
 
-    override func forward(_ x: Tensor) -> Tensor { layer3(layer2(layer1(x))) }
+    public override func forward(_ x: Tensor) -> Tensor { layer3(layer2(layer1(x))) }
 }
