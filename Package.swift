@@ -42,5 +42,8 @@ let package = Package(
         .testTarget(
             name: "EmberVisionTests",
             dependencies: ["EmberVision"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ember"]),
     ]
 )

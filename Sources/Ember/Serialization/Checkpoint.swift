@@ -13,7 +13,7 @@ import Foundation
 /// checkpoint.generator = rngState()
 /// try checkpoint.save(to: url)
 /// ```
-public struct Checkpoint {
+public struct Checkpoint: Sendable {
     /// Tensors by section, each a state dict.
     public var sections: [String: [String: Tensor]] = [:]
     /// Facts stored as strings in the file's metadata.

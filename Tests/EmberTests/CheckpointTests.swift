@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import Ember
+
+/// Training checkpoints: sections, facts and generator state round-trip, and a save that
+/// dies half-way leaves the previous file intact.
+struct CheckpointTests {
+    /// Shared by the parent test and its child process, which cannot capture values.
+    static let interruptedPath = FileManager.default.temporaryDirectory
+        .appendingPathComponent("ember-interrupted-checkpoint.safetensors")
+
+    @Test func roundTripsSectionsInfoAndGenerator() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ember-ckpt-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        manualSeed(7)
+        var checkpoint = Checkpoint()
+        checkpoint["model"] = ["layer1.weight": Tensor([[1, 2], [3, 4]]), "bn.num_batches_tracked": Tensor([3], dtype: .int64)]
+        checkpoint["optimizer"] = ["state.0.momentum_buffer": Tensor([0.5, 0.25])]
+        checkpoint.info["epoch"] = "12"
+        checkpoint.generator = rngState()
+        try checkpoint.save(to: url)
+
+        let loaded = try Checkpoint.load(from: url)
+        #expect(loaded["model"]?["layer1.weight"]?.toArray() == [1, 2, 3, 4])
+        #expect(loaded["model"]?["bn.num_batches_tracked"]?.dtype == .int64)
+        #expect(loaded["optimizer"]?["state.0.momentum_buffer"]?.toArray() == [0.5, 0.25])
+        #expect(loaded.info["epoch"] == "12")
+        #expect(loaded.generator == checkpoint.generator)
+    }
+
+    @Test func plainSafetensorsAreNotMistakenForCheckpoints() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ember-plain-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try SafeTensors.save(["w": Tensor([1])], to: url)
+        #expect(throws: SerializationError.self) { try Checkpoint.load(from: url) }
+    }
+
+    @Test func saveKilledMidWriteLeavesThePreviousCheckpoint() async throws {
+        let url = Self.interruptedPath
+        let folder = url.deletingLastPathComponent()
+        defer {
+            // The killed save leaves its temporary file behind; tidy up everything of ours.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            where name.contains(url.lastPathComponent) {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+        var previous = Checkpoint()
+        previous["model"] = ["w": Tensor([1, 2, 3])]
+        previous.info["epoch"] = "1"
+        try previous.save(to: url)
+
+        await #expect(processExitsWith: .signal(SIGKILL)) {
+            // Start saving a 64 MiB checkpoint and die as soon as bytes start reaching the
+            // disk: in a temporary file, or in the target itself for a non-atomic writer.
+            let target = CheckpointTests.interruptedPath
+            let folder = target.deletingLastPathComponent()
+            let originalSize = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
+            Thread.detachNewThread {
+                var large = Checkpoint()
+                large["model"] = ["w": Tensor.ones([16 << 20])]
+                large.info["epoch"] = "2"
+                try? large.save(to: CheckpointTests.interruptedPath)
+            }
+            func writing() -> Bool {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+                return names.contains { name in
+                    let path = folder.appendingPathComponent(name).path
+                    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                    return name.contains(target.lastPathComponent) && (path == target.path ? size != originalSize : size > 0)
+                }
+            }
+            while !writing() { usleep(100) }
+            kill(getpid(), SIGKILL)
+        }
+
+        let survivor = try Checkpoint.load(from: url)
+        #expect(survivor.info["epoch"] == "1")
+        #expect(survivor["model"]?["w"]?.toArray() == [1, 2, 3])
+    }
+}
