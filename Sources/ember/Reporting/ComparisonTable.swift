@@ -12,8 +12,8 @@ enum ComparisonTable {
             let mean = lastFive.reduce(0, +) / Double(max(lastFive.count, 1))
             let seconds = run.history.map(\.seconds).reduce(0, +) / Double(max(run.history.count, 1))
             lines.append(String(
-                format: "%-15@ %8d   %13.2f%%   %13.2f%%   %12.2f%%   %7.2f",
-                name, run.parameterCount, (accuracies.last ?? 0) * 100, mean * 100, (accuracies.max() ?? 0) * 100, seconds))
+                format: "%@ %8d   %13.2f%%   %13.2f%%   %12.2f%%   %7.2f",
+                name.padding(toLength: 15, withPad: " ", startingAt: 0), run.parameterCount, (accuracies.last ?? 0) * 100, mean * 100, (accuracies.max() ?? 0) * 100, seconds))
         }
         return lines.joined(separator: "\n") + "\n"
     }
