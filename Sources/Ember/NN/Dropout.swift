@@ -16,15 +16,20 @@ public final class Dropout: Module {
     public override func forward(_ input: Tensor) -> Tensor {
         guard training, p > 0 else { return input }
         precondition(input.dtype == .float32, "Dropout: expected a float32 input, got \(input.dtype)")
-        // Survivors carry the scale, so one multiplication applies mask and scaling and the
-        // gradient flows through the same mask.
-        let mask = Tensor(uninitialized: input.shape)
+        return input * Dropout.mask(input.shape, p: p)
+    }
+
+    /// A tensor of `shape` holding `1 / (1 - p)` with probability `1 - p` and 0 otherwise.
+    /// Survivors carry the scale, so one multiplication applies mask and scaling and the
+    /// gradient flows through the same mask.
+    static func mask(_ shape: [Int], p: Float) -> Tensor {
+        let mask = Tensor(uninitialized: shape)
         let keep = 1 - p, scale = p < 1 ? 1 / keep : 0
         let values = mask.floatPointer, count = mask.numel
         DefaultGenerator.with { g in
             for i in 0..<count { values[i] = g.nextFloat() < keep ? scale : 0 }
         }
-        return input * mask
+        return mask
     }
 
     public override var extraRepr: String { "p=\(p), inplace=False" }

@@ -147,13 +147,7 @@ extension Tensor {
 
     /// A random permutation of 0..<n as int64 (`torch.randperm`).
     public static func randperm(_ n: Int) -> Tensor {
-        var values = (0..<Int64(n)).map { $0 }
-        DefaultGenerator.with { g in
-            for i in stride(from: n - 1, to: 0, by: -1) {
-                values.swapAt(i, g.nextInt(in: 0..<(i + 1)))
-            }
-        }
-        return Tensor(shape: [n], scalars: values)
+        Tensor(shape: [n], scalars: DefaultGenerator.with { $0.permutation(n) }.map { Int64($0) })
     }
 
     /// `torch.rand_like`.

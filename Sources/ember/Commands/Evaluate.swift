@@ -17,7 +17,7 @@ struct Evaluate: ParsableCommand {
         let url = URL(fileURLWithPath: checkpoint)
         let saved = try Checkpoint.load(from: url)
         let architecture = saved.info["architecture"] ?? "unknown"
-        guard let kind = TutorialMLP.allCases.first(where: { "mlp-\($0.rawValue)" == architecture }) else {
+        guard let kind = Architecture(rawValue: architecture) else {
             throw CommandError("\(checkpoint): cannot rebuild a model of architecture '\(architecture)'")
         }
         guard let weights = saved["model"] else { throw CommandError("\(checkpoint) holds no model weights") }
@@ -25,7 +25,7 @@ struct Evaluate: ParsableCommand {
         try model.loadStateDict(weights)
         let dataset = try MNISTData(root: data ?? saved.info["data"])
         var confusion = ConfusionMatrix(classes: dataset.classes)
-        let trainer = ClassifierTrainer(model: model, optimizer: SGD(model.parameters(), lr: 0), prepare: { $0.view($0.shape[0], -1) })
+        let trainer = ClassifierTrainer(model: model, optimizer: SGD(model.parameters(), lr: 0), prepare: kind.prepare)
         let loader = dataset.testLoader(batchSize: batchSize, workers: 0)
         let result = trainer.evaluate(loader, count: loader.count, label: "evaluate") { labels, predicted in
             confusion.add(truth: labels.toArray(as: Int64.self), predicted: predicted.toArray(as: Int64.self))

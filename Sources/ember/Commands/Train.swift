@@ -4,7 +4,7 @@ import ArgumentParser
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a tutorial model on real data.",
-        subcommands: [TrainMLP.self])
+        subcommands: [TrainMLP.self, TrainCNN.self])
 }
 
 /// Options every training command shares.

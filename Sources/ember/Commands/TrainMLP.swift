@@ -35,8 +35,8 @@ struct TrainMLP: ParsableCommand {
         for kind in kinds {
             let folder = URL(fileURLWithPath: options.out).appendingPathComponent("mlp-\(kind.rawValue)")
             let session = TrainingSession(
-                name: kind.title, architecture: "mlp-\(kind.rawValue)", folder: folder, options: options,
-                makeModel: { kind.make() }, data: data, prepare: { $0.view($0.shape[0], -1) })
+                architecture: Architecture(mlp: kind), folder: folder, options: options, data: data,
+                makeOptimizer: { SGD($0, lr: options.lr) }, optimizerDescription: "SGD lr \(options.lr)")
             results.append((kind, try session.run()))
         }
         if results.count > 1 {

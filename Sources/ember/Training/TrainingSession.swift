@@ -11,21 +11,24 @@ struct RunResult {
 /// per-epoch table, and the run folder — `metrics.csv`, `plot.svg`, `last.safetensors`
 /// (resumable) and `best.safetensors` (the weights with the best test accuracy).
 struct TrainingSession {
-    let name: String
-    /// Rebuilds the model from a checkpoint (`ember evaluate`), e.g. "mlp-batchnorm".
-    let architecture: String
+    /// The model, by a name `ember evaluate` can rebuild it from.
+    let architecture: Architecture
     let folder: URL
     let options: TrainingOptions
-    /// Builds the model; called after seeding, so initial weights follow `--seed`.
-    let makeModel: () -> Module
     let data: MNISTData
-    let prepare: (Tensor) -> Tensor
+    /// Builds the optimizer for the model's parameters.
+    let makeOptimizer: ([Tensor]) -> Optimizer
+    /// How the optimizer is described in the run's header line.
+    let optimizerDescription: String
+
+    private var name: String { architecture.title }
 
     func run() throws -> RunResult {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Seed before building the model, so initial weights follow `--seed`.
         manualSeed(options.seed)
-        let model = makeModel()
-        let optimizer = SGD(model.parameters(), lr: options.lr)
+        let model = architecture.make()
+        let optimizer = makeOptimizer(model.parameters())
         var history: [EpochMetrics] = []
         var bestAccuracy = -1.0
         if let resume = options.resume {
@@ -33,11 +36,11 @@ struct TrainingSession {
             bestAccuracy = history.map(\.testAccuracy).max() ?? -1
             print("resumed \(name) from \(resume) after epoch \(history.last?.epoch ?? 0)")
         }
-        let trainer = ClassifierTrainer(model: model, optimizer: optimizer, prepare: prepare)
+        let trainer = ClassifierTrainer(model: model, optimizer: optimizer, prepare: architecture.prepare)
         let trainLoader = data.trainLoader(batchSize: options.batchSize, workers: options.workers)
         let testLoader = data.testLoader(batchSize: options.batchSize, workers: options.workers)
         let first = (history.last?.epoch ?? 0) + 1
-        print("\n\(name): \(options.epochs) epochs, batch \(options.batchSize), SGD lr \(options.lr) -> \(folder.path)")
+        print("\n\(name): \(options.epochs) epochs, batch \(options.batchSize), \(optimizerDescription) -> \(folder.path)")
         print(MetricsTable.header)
         for epoch in first...max(first, options.epochs) where epoch <= options.epochs {
             let start = Date()
@@ -64,7 +67,7 @@ struct TrainingSession {
         var checkpoint = Checkpoint()
         checkpoint["model"] = model.stateDict()
         checkpoint["optimizer"] = optimizer.stateDict()
-        checkpoint.info["architecture"] = architecture
+        checkpoint.info["architecture"] = architecture.rawValue
         checkpoint.info["epoch"] = String(epoch)
         checkpoint.info["test_accuracy"] = String(accuracy)
         checkpoint.info["data"] = data.root
@@ -75,8 +78,8 @@ struct TrainingSession {
     /// Loads model, optimizer and generator state and the metrics so far.
     private func restore(from url: URL, model: Module, optimizer: Optimizer) throws -> [EpochMetrics] {
         let checkpoint = try Checkpoint.load(from: url)
-        guard checkpoint.info["architecture"] == architecture else {
-            throw CommandError("\(url.path) holds a \(checkpoint.info["architecture"] ?? "unknown") model, not \(architecture)")
+        guard checkpoint.info["architecture"] == architecture.rawValue else {
+            throw CommandError("\(url.path) holds a \(checkpoint.info["architecture"] ?? "unknown") model, not \(architecture.rawValue)")
         }
         guard let weights = checkpoint["model"], let state = checkpoint["optimizer"],
               let epoch = checkpoint.info["epoch"].flatMap(Int.init) else {

@@ -1,0 +1,119 @@
+/// 2-D max pooling (`nn.MaxPool2d`) of `[N, C, H, W]` or `[C, H, W]` input; see
+/// `maxPool2d(_:kernelSize:stride:padding:dilation:ceilMode:)` for the semantics.
+/// `forward` returns the pooled values; `forwardWithIndices` also returns the indices that
+/// `MaxUnpool2d` takes (PyTorch's `return_indices=True`).
+public final class MaxPool2d: Module {
+    /// The window size.
+    public let kernelSize: IntPair
+    /// The window step; defaults to `kernelSize`.
+    public let stride: IntPair
+    /// Implicit -inf padding on each side, at most half the effective kernel.
+    public let padding: IntPair
+    /// The spacing between window elements.
+    public let dilation: IntPair
+    /// Whether the output size rounds up.
+    public let ceilMode: Bool
+    /// Whether the caller wants indices (`forwardWithIndices`); kept for PyTorch parity.
+    public let returnIndices: Bool
+
+    /// A max pool with PyTorch's arguments and defaults.
+    public init(
+        kernelSize: IntPair, stride: IntPair? = nil, padding: IntPair = 0, dilation: IntPair = 1,
+        returnIndices: Bool = false, ceilMode: Bool = false
+    ) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        self.dilation = dilation
+        self.returnIndices = returnIndices
+        self.ceilMode = ceilMode
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    }
+
+    /// The pooled values and the flat per-plane index of each maximum.
+    public func forwardWithIndices(_ input: Tensor) -> (values: Tensor, indices: Tensor) {
+        maxPool2dWithIndices(input, kernelSize: kernelSize, stride: stride, padding: padding,
+                             dilation: dilation, ceilMode: ceilMode)
+    }
+
+    public override var extraRepr: String {
+        "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding), dilation=\(dilation), ceil_mode=\(pythonBool(ceilMode))"
+    }
+}
+
+/// 2-D average pooling (`nn.AvgPool2d`); see
+/// `avgPool2d(_:kernelSize:stride:padding:ceilMode:countIncludePad:divisorOverride:)`.
+public final class AvgPool2d: Module {
+    /// The window size.
+    public let kernelSize: IntPair
+    /// The window step; defaults to `kernelSize`.
+    public let stride: IntPair
+    /// Implicit zero padding on each side, at most half the kernel.
+    public let padding: IntPair
+    /// Whether the output size rounds up.
+    public let ceilMode: Bool
+    /// Whether padded zeros count in the divisor.
+    public let countIncludePad: Bool
+    /// A fixed divisor replacing the window size, if given.
+    public let divisorOverride: Int?
+
+    /// An average pool with PyTorch's arguments and defaults.
+    public init(
+        kernelSize: IntPair, stride: IntPair? = nil, padding: IntPair = 0, ceilMode: Bool = false,
+        countIncludePad: Bool = true, divisorOverride: Int? = nil
+    ) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        self.ceilMode = ceilMode
+        self.countIncludePad = countIncludePad
+        self.divisorOverride = divisorOverride
+        super.init()
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        avgPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
+                  countIncludePad: countIncludePad, divisorOverride: divisorOverride)
+    }
+
+    public override var extraRepr: String { "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding)" }
+}
+
+/// The partial inverse of `MaxPool2d` (`nn.MaxUnpool2d`): call it with the pooled values
+/// and their indices, `unpool(values, indices: indices)`; see `maxUnpool2d`.
+public final class MaxUnpool2d: Module {
+    /// The pooling window size.
+    public let kernelSize: IntPair
+    /// The pooling step; defaults to `kernelSize`.
+    public let stride: IntPair
+    /// The pooling padding.
+    public let padding: IntPair
+
+    /// The inverse of a max pool with these arguments.
+    public init(kernelSize: IntPair, stride: IntPair? = nil, padding: IntPair = 0) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        super.init()
+    }
+
+    /// Unpooling needs indices: call `callAsFunction(_:indices:outputSize:)` instead.
+    public override func forward(_ input: Tensor) -> Tensor {
+        preconditionFailure("MaxUnpool2d: forward needs the indices of the max pool, call unpool(input, indices: indices)")
+    }
+
+    /// Places each value of `input` at its index in a zero output of `outputSize` (default
+    /// `(in - 1) * stride - 2 * padding + kernel`).
+    public func callAsFunction(_ input: Tensor, indices: Tensor, outputSize: [Int]? = nil) -> Tensor {
+        maxUnpool2d(input, indices: indices, kernelSize: kernelSize, stride: stride, padding: padding,
+                    outputSize: outputSize)
+    }
+
+    public override var extraRepr: String {
+        "kernel_size=\(kernelSize.pairDescription), stride=\(stride.pairDescription), padding=\(padding.pairDescription)"
+    }
+}
