@@ -26,6 +26,15 @@ struct Layers2DTests {
 
     @Test(arguments: lrnCases) func localResponseNormalisation(_ poolCase: PoolCase) { poolCase.check() }
 
+    @Test func zeroPad2dPadsAndCropsLikePyTorch() {
+        let x = Tensor.arange(0, 4).reshape(1, 1, 2, 2)
+        let padded = ZeroPad2d(left: 1, right: 0, top: 0, bottom: 1)(x)
+        #expect(padded.shape == [1, 1, 3, 3])
+        #expect(padded.toArray() == [0, 0, 1, 0, 2, 3, 0, 0, 0])
+        #expect(ZeroPad2d(-1)(Tensor.ones([1, 4, 4])).shape == [1, 2, 2])
+        #expect(ZeroPad2d(2).description == "ZeroPad2d((2, 2, 2, 2))")
+    }
+
     @Test func upsampleLayerMatchesInterpolate() {
         let x = PoolFixtures["interp.bilinear_size_align.x"]
         expectClose(Upsample(size: [5, 7], mode: .bilinear, alignCorners: true)(x),

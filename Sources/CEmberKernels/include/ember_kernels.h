@@ -154,9 +154,11 @@ void ember_axpy_f32(float alpha, const float *x, float *y, int64_t n);
 }
 #endif
 
-#endif
+// The kernels of layers, losses and optimizers, one header per family.
 #include "ember_batchnorm.h"
 #include "ember_optim.h"
 #include "ember_loss.h"
 #include "ember_pooling.h"
 #include "ember_im2col.h"
+
+#endif

@@ -7,7 +7,8 @@ struct EpochMetrics {
     var trainAccuracy: Double
     var testLoss: Double
     var testAccuracy: Double
-    var learningRate: Double
+    /// Kept in the optimizer's own precision, so 0.01 prints as 0.01.
+    var learningRate: Float
     var seconds: Double
 }
 
@@ -18,7 +19,7 @@ enum MetricsTable {
     static func row(_ m: EpochMetrics) -> String {
         String(format: "%6d  %10.4f  %8.2f%%  %9.4f  %7.2f%%  %8.2g  %6.1fs",
                m.epoch, m.trainLoss, m.trainAccuracy * 100, m.testLoss, m.testAccuracy * 100,
-               m.learningRate, m.seconds)
+               Double(m.learningRate), m.seconds)
     }
 
     static let csvHeader = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds"
@@ -33,7 +34,7 @@ enum MetricsTable {
             let f = line.split(separator: ",").compactMap { Double($0) }
             guard f.count == 7 else { return nil }
             return EpochMetrics(epoch: Int(f[0]), trainLoss: f[1], trainAccuracy: f[2], testLoss: f[3],
-                                testAccuracy: f[4], learningRate: f[5], seconds: f[6])
+                                testAccuracy: f[4], learningRate: Float(f[5]), seconds: f[6])
         }
     }
 }
