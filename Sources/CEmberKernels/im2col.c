@@ -6,7 +6,7 @@
 #include <string.h>
 
 /// The output columns [*lo, *hi) whose input column ow * sw - pw + kj * dw lies in [0, iw).
-static inline void valid_columns(ember_conv2d_geometry g, int64_t kj, int64_t *lo, int64_t *hi) {
+static inline void valid_columns(ember_window2d_geometry g, int64_t kj, int64_t *lo, int64_t *hi) {
     int64_t shift = kj * g.dw - g.pw;  // input column of output column 0
     int64_t first = shift >= 0 ? 0 : (-shift + g.sw - 1) / g.sw;
     int64_t last = g.iw - shift <= 0 ? 0 : (g.iw - shift + g.sw - 1) / g.sw;  // first invalid
@@ -16,7 +16,7 @@ static inline void valid_columns(ember_conv2d_geometry g, int64_t kj, int64_t *l
     *hi = last;
 }
 
-void ember_im2col_f32(const float *image, ember_conv2d_geometry g, int64_t c_begin,
+void ember_im2col_f32(const float *image, ember_window2d_geometry g, int64_t c_begin,
                       int64_t c_end, float *col) {
     const int64_t l = g.oh * g.ow;
     for (int64_t c = c_begin; c < c_end; c++) {
@@ -49,7 +49,7 @@ void ember_im2col_f32(const float *image, ember_conv2d_geometry g, int64_t c_beg
     }
 }
 
-void ember_col2im_f32(const float *col, ember_conv2d_geometry g, int64_t c_begin,
+void ember_col2im_f32(const float *col, ember_window2d_geometry g, int64_t c_begin,
                       int64_t c_end, float *image) {
     const int64_t l = g.oh * g.ow;
     for (int64_t c = c_begin; c < c_end; c++) {

@@ -34,7 +34,7 @@ EMBER_INLINE void take_if_greater(float v, int64_t k, float *best, int64_t *at) 
 
 /// The common 2x2 stride-2 unpadded case: branch-free selects in window order, so the
 /// loop vectorises; indices are computed alongside when asked for.
-static void max_pool_2x2(const float *x, ember_pool2d_geometry g, int64_t p_begin,
+static void max_pool_2x2(const float *x, ember_window2d_geometry g, int64_t p_begin,
                          int64_t p_end, float *out, int64_t *indices) {
     for (int64_t p = p_begin; p < p_end; p++) {
         const float *plane = x + p * g.ih * g.iw;
@@ -66,7 +66,7 @@ static void max_pool_2x2(const float *x, ember_pool2d_geometry g, int64_t p_begi
     }
 }
 
-void ember_max_pool2d_f32(const float *x, ember_pool2d_geometry g, int64_t p_begin,
+void ember_max_pool2d_f32(const float *x, ember_window2d_geometry g, int64_t p_begin,
                           int64_t p_end, float *out, int64_t *indices) {
     bool simple = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 &&
                   g.dh == 1 && g.dw == 1 && 2 * g.oh <= g.ih && 2 * g.ow <= g.iw;
@@ -100,7 +100,7 @@ typedef struct {
     float divisor;
 } avg_window;
 
-EMBER_INLINE avg_window avg_window_at(ember_pool2d_geometry g, bool count_include_pad,
+EMBER_INLINE avg_window avg_window_at(ember_window2d_geometry g, bool count_include_pad,
                                       int64_t divisor, int64_t i, int64_t j) {
     int64_t h0 = i * g.sh - g.ph, w0 = j * g.sw - g.pw;
     int64_t h1 = h0 + g.kh, w1 = w0 + g.kw;
@@ -115,7 +115,7 @@ EMBER_INLINE avg_window avg_window_at(ember_pool2d_geometry g, bool count_includ
     return (avg_window){h0, h1, w0, w1, (float)d};
 }
 
-void ember_avg_pool2d_f32(const float *x, ember_pool2d_geometry g, bool count_include_pad,
+void ember_avg_pool2d_f32(const float *x, ember_window2d_geometry g, bool count_include_pad,
                           int64_t divisor, int64_t p_begin, int64_t p_end, float *out) {
     for (int64_t p = p_begin; p < p_end; p++) {
         const float *plane = x + p * g.ih * g.iw;
@@ -131,7 +131,7 @@ void ember_avg_pool2d_f32(const float *x, ember_pool2d_geometry g, bool count_in
     }
 }
 
-void ember_avg_pool2d_backward_f32(const float *g, ember_pool2d_geometry geo,
+void ember_avg_pool2d_backward_f32(const float *g, ember_window2d_geometry geo,
                                    bool count_include_pad, int64_t divisor, int64_t p_begin,
                                    int64_t p_end, float *gx) {
     for (int64_t p = p_begin; p < p_end; p++) {

@@ -6,25 +6,19 @@
 #define EMBER_IM2COL_H
 
 #include <stdint.h>
+#include "ember_window2d.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// The geometry of a 2-D convolution: image plane (ih, iw), output plane (oh, ow), kernel,
-/// stride, (symmetric) padding and dilation, each as (height, width).
-typedef struct {
-    int64_t ih, iw, oh, ow;
-    int64_t kh, kw, sh, sw, ph, pw, dh, dw;
-} ember_conv2d_geometry;
-
 /// Unfolds the image channels [c_begin, c_end) of `image` into their rows of `col`.
-void ember_im2col_f32(const float *image, ember_conv2d_geometry g, int64_t c_begin,
+void ember_im2col_f32(const float *image, ember_window2d_geometry g, int64_t c_begin,
                       int64_t c_end, float *col);
 
 /// The adjoint of im2col: adds every row entry of `col` back onto the image position it
 /// came from (entries from the padding are dropped), for channels [c_begin, c_end).
-void ember_col2im_f32(const float *col, ember_conv2d_geometry g, int64_t c_begin,
+void ember_col2im_f32(const float *col, ember_window2d_geometry g, int64_t c_begin,
                       int64_t c_end, float *image);
 
 #ifdef __cplusplus

@@ -6,30 +6,24 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "ember_window2d.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// The geometry of a sliding-window pool: input and output plane sizes, kernel, stride,
-/// (symmetric) padding and dilation, each as (height, width).
-typedef struct {
-    int64_t ih, iw, oh, ow;
-    int64_t kh, kw, sh, sw, ph, pw, dh, dw;
-} ember_pool2d_geometry;
-
 /// Max pooling: out = the largest value in each window (the first one on ties, NaN wins),
 /// indices = its flat position in the input plane (may be NULL).
-void ember_max_pool2d_f32(const float *x, ember_pool2d_geometry g, int64_t p_begin,
+void ember_max_pool2d_f32(const float *x, ember_window2d_geometry g, int64_t p_begin,
                           int64_t p_end, float *out, int64_t *indices);
 
 /// Average pooling with PyTorch's divisor rules: the window clipped to the padded input
 /// (count_include_pad) or to the input, or `divisor` when it is positive.
-void ember_avg_pool2d_f32(const float *x, ember_pool2d_geometry g, bool count_include_pad,
+void ember_avg_pool2d_f32(const float *x, ember_window2d_geometry g, bool count_include_pad,
                           int64_t divisor, int64_t p_begin, int64_t p_end, float *out);
 
 /// The input gradient of ember_avg_pool2d_f32; `gx` must be zeroed.
-void ember_avg_pool2d_backward_f32(const float *g, ember_pool2d_geometry geo,
+void ember_avg_pool2d_backward_f32(const float *g, ember_window2d_geometry geo,
                                    bool count_include_pad, int64_t divisor, int64_t p_begin,
                                    int64_t p_end, float *gx);
 

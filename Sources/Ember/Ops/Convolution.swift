@@ -83,7 +83,7 @@ func convolution2d(
         let (spanH, spanW) = (dilation.height * (kernel.height - 1) + 1, dilation.width * (kernel.width - 1) + 1)
         precondition(paddedH >= spanH && paddedW >= spanW,
                      "\(name): Calculated padded input size per channel: (\(paddedH) x \(paddedW)). Kernel size: (\(spanH) x \(spanW)). Kernel size can't be greater than actual input size")
-        let geometry = ember_conv2d_geometry(
+        let geometry = ember_window2d_geometry(
             ih: Int64(ih), iw: Int64(iw),
             oh: Int64((paddedH - spanH) / stride.height + 1), ow: Int64((paddedW - spanW) / stride.width + 1),
             kh: Int64(kernel.height), kw: Int64(kernel.width), sh: Int64(stride.height), sw: Int64(stride.width),
@@ -138,7 +138,7 @@ func convolutionTranspose2d(
                      "\(name): Given input size per channel: (\(h) x \(w)). Calculated output size per channel: (\(oh) x \(ow)). Output size is too small")
         let out = weight.shape[1] * groups
         // The conv whose input is this op's output and whose output is this op's input.
-        let geometry = ember_conv2d_geometry(
+        let geometry = ember_window2d_geometry(
             ih: Int64(oh), iw: Int64(ow), oh: Int64(h), ow: Int64(w), kh: Int64(kh), kw: Int64(kw),
             sh: Int64(stride.height), sw: Int64(stride.width), ph: Int64(padding.height), pw: Int64(padding.width),
             dh: Int64(dilation.height), dw: Int64(dilation.width))

@@ -13,7 +13,7 @@ import CEmberKernels
 /// matrix. GEMMs run one after another (each is parallel inside); only im2col/col2im are
 /// split over channels.
 struct ConvLowering {
-    let geometry: ember_conv2d_geometry
+    let geometry: ember_window2d_geometry
     /// Channels of the image side (`C`) and of the columns side (`O`).
     let imageChannels: Int, columnChannels: Int
     let groups: Int

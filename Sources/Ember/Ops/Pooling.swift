@@ -139,7 +139,7 @@ enum Pool2d {
     static func geometry(
         _ op: String, _ input: Tensor, kernelSize k: IntPair, stride s: IntPair, padding p: IntPair,
         dilation d: IntPair, ceilMode: Bool
-    ) -> ember_pool2d_geometry {
+    ) -> ember_window2d_geometry {
         precondition((input.ndim == 3 || input.ndim == 4) && input.numel > 0 && input.dtype == .float32,
                      "\(op): non-empty 3D or 4D (batch mode) float32 tensor expected for input, got \(input.dtype) \(input.shape)")
         precondition(k.height > 0 && k.width > 0, "\(op): kernel size should be greater than zero, but got kH: \(k.height) kW: \(k.width)")
@@ -156,14 +156,14 @@ enum Pool2d {
         let ow = outputSize(iw, kernel: k.width, stride: s.width, padding: p.width, dilation: d.width, ceilMode: ceilMode)
         precondition(oh >= 1 && ow >= 1,
                      "\(op): Given input size: (\(c)x\(ih)x\(iw)). Calculated output size: (\(c)x\(oh)x\(ow)). Output size is too small")
-        return ember_pool2d_geometry(
+        return ember_window2d_geometry(
             ih: Int64(ih), iw: Int64(iw), oh: Int64(oh), ow: Int64(ow), kh: Int64(k.height), kw: Int64(k.width),
             sh: Int64(s.height), sw: Int64(s.width), ph: Int64(p.height), pw: Int64(p.width),
             dh: Int64(d.height), dw: Int64(d.width))
     }
 
     /// The number of planes of 4-D `x` and the output shape for `geometry`.
-    static func planes(_ x: Tensor, _ geometry: ember_pool2d_geometry) -> (Int, [Int]) {
+    static func planes(_ x: Tensor, _ geometry: ember_window2d_geometry) -> (Int, [Int]) {
         (x.shape[0] * x.shape[1], [x.shape[0], x.shape[1], Int(geometry.oh), Int(geometry.ow)])
     }
 
