@@ -31,11 +31,12 @@ CONV_CASES and TRANSPOSE_CASES to repr(layer).
 
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import save_file
+from fixture_file import write_fixture
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_PATH = os.path.join(HERE, "conv.safetensors")
@@ -138,9 +139,8 @@ def main():
         layer_case(tensors, reprs, name, shape, nn.ConvTranspose2d(**args))
     for name, (pad, mode, value) in PAD_CASES.items():
         pad_case(tensors, name, pad, mode, value)
-    save_file(tensors, OUT_PATH, metadata={"expected": json.dumps(reprs, sort_keys=True)})
-    print(f"wrote {len(tensors)} tensors to {OUT_PATH} ({os.path.getsize(OUT_PATH)} bytes)")
+    return write_fixture(tensors, OUT_PATH, metadata={"expected": json.dumps(reprs, sort_keys=True)})
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -37,11 +37,12 @@ with SET in mnist5k, fashion and SPLIT in train, test.
 
 import gzip
 import os
+import sys
 import tempfile
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
+from fixture_file import write_fixture
 from torchvision import transforms
 from torchvision.datasets.mnist import read_image_file, read_label_file
 
@@ -94,10 +95,8 @@ def main():
             out[f"{key}.mean"] = values.mean().float()
             out[f"{key}.std"] = values.std(unbiased=False).float()
 
-    out = {k: v.contiguous() for k, v in out.items()}
-    save_file(out, os.path.join(HERE, "data.safetensors"))
-    print(f"wrote {len(out)} tensors")
+    return write_fixture(out, os.path.join(HERE, "data.safetensors"))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -33,10 +33,11 @@ part of the case's expression, spelled out in its name.
 """
 
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
+from fixture_file import write_fixture
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_PATH = os.path.join(HERE, "loss.safetensors")
@@ -202,9 +203,8 @@ def main():
         out[f"{name}.grad_input"] = x.grad
         if tgrad:
             out[f"{name}.grad_target"] = t.grad
-    save_file(out, OUT_PATH)
-    print(f"wrote {len(CASES)} cases to {OUT_PATH} ({os.path.getsize(OUT_PATH)} bytes)")
+    return write_fixture(out, OUT_PATH)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
