@@ -44,12 +44,73 @@ func mlpEval(_ kind: TutorialMLP) -> Workload {
     }
 }
 
+/// One SGD step (lr 0.01, momentum 0.9) of the tutorial's SimpleCNN on a batch of 64
+/// `channels`×`side`×`side` images, as in `ember train cnn`.
+func cnnTrain(channels: Int, side: Int) -> Workload {
+    Workload(name: "cnn_\(channels)x\(side)_train", iterations: 20) {
+        let model = SimpleCNN(inChannels: channels, imageSize: side).train()
+        let optimizer = SGD(model.parameters(), lr: 0.01, momentum: 0.9)
+        let lossFunction = CrossEntropyLoss()
+        let x = Tensor.randn([64, channels, side, side]), y = Tensor.randint(0, 10, [64])
+        return {
+            let loss = lossFunction(model(x), y)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+        }
+    }
+}
+
+/// SimpleCNN's forward pass on a batch of 64 in eval mode, without autograd.
+func cnnEval(channels: Int, side: Int) -> Workload {
+    Workload(name: "cnn_\(channels)x\(side)_eval", iterations: 50) {
+        let model = SimpleCNN(inChannels: channels, imageSize: side).eval()
+        let x = Tensor.randn([64, channels, side, side])
+        return { withNoGrad { _ = model(x) } }
+    }
+}
+
+/// Forward and backward (input and weight gradients) of `layer` on `input`, as inside a
+/// training step: the output gradient is a fixed random tensor.
+func layerStep(_ name: String, iterations: Int, input: [Int], _ layer: @escaping () -> Module) -> Workload {
+    Workload(name: name, iterations: iterations) {
+        let module = layer()
+        let x = Tensor.randn(input)
+        x.requiresGrad = true
+        let gradient = Tensor.randn(module(x).shape)
+        return {
+            module(x).backward(gradient: gradient)
+            x.grad = nil
+            module.zeroGrad()
+        }
+    }
+}
+
 let sixteenM = 16_777_216
 let workloads: [Workload] = [
     sgemm(64, 784, 300, iterations: 200),
     sgemm(256, 256, 256, iterations: 200),
     sgemm(1024, 1024, 1024, iterations: 3),
 ] + TutorialMLP.allCases.map(mlpTrain) + TutorialMLP.allCases.map(mlpEval) + [
+    cnnTrain(channels: 1, side: 28), cnnEval(channels: 1, side: 28),
+    cnnTrain(channels: 3, side: 32), cnnEval(channels: 3, side: 32),
+    // ResNet18's layer1 convolution.
+    Workload(name: "resnet_conv_forward", iterations: 10) {
+        let conv = Conv2d(64, 64, kernelSize: 3, padding: 1, bias: false)
+        let x = Tensor.randn([16, 64, 56, 56])
+        return { withNoGrad { _ = conv(x) } }
+    },
+    layerStep("resnet_conv_train", iterations: 5, input: [16, 64, 56, 56]) {
+        Conv2d(64, 64, kernelSize: 3, padding: 1, bias: false)
+    },
+    // DCGAN's generator (ngf 64, batch 64): a middle block and the 3-channel output layer.
+    layerStep("dcgan_convt_mid_train", iterations: 5, input: [64, 128, 16, 16]) {
+        ConvTranspose2d(128, 64, kernelSize: 4, stride: 2, padding: 1, bias: false)
+    },
+    layerStep("dcgan_convt_out_train", iterations: 5, input: [64, 64, 32, 32]) {
+        ConvTranspose2d(64, 3, kernelSize: 4, stride: 2, padding: 1, bias: false)
+    },
+
     Workload(name: "add_16M", iterations: 5) {
         let a = Tensor.randn([sixteenM]), b = Tensor.randn([sixteenM])
         return { _ = a + b }

@@ -118,12 +118,106 @@ def mlp_eval(kind):
     return setup
 
 
+class SimpleCNN(nn.Module):
+    """The tutorial's SimpleCNN; 1x28x28 input gives 128*3*3 features, 3x32x32 128*4*4."""
+    def __init__(self, in_channels, side):
+        super().__init__()
+        self.layer1, self.layer2, self.layer3 = nn.Sequential(), nn.Sequential(), nn.Sequential()
+        for i, (layer, (cin, cout)) in enumerate(zip([self.layer1, self.layer2, self.layer3],
+                                                     [(in_channels, 32), (32, 64), (64, 128)])):
+            layer.add_module(f"conv{i + 1}", nn.Conv2d(cin, cout, 3, 1, padding=1))
+            layer.add_module(f"relu{i + 1}", nn.ReLU(True))
+            layer.add_module(f"pool{i + 1}", nn.MaxPool2d(2, 2))
+        s = side // 8
+        self.layer4 = nn.Sequential()
+        self.layer4.add_module("fc1", nn.Linear(128 * s * s, 512))
+        self.layer4.add_module("fc_relu1", nn.ReLU(True))
+        self.layer4.add_module("fc2", nn.Linear(512, 64))
+        self.layer4.add_module("fc_relu2", nn.ReLU(True))
+        self.layer4.add_module("fc3", nn.Linear(64, 10))
+
+    def forward(self, x):
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.layer4(x.view(x.size(0), -1))
+
+
+def cnn_train(channels, side):
+    """One SGD step (lr 0.01, momentum 0.9) of SimpleCNN on a batch of 64 images."""
+    def setup():
+        model = SimpleCNN(channels, side)
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        loss_fn = nn.CrossEntropyLoss()
+        x, y = torch.randn(64, channels, side, side), torch.randint(0, 10, (64,))
+
+        def step():
+            loss = loss_fn(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+        return step
+    return setup
+
+
+def cnn_eval(channels, side):
+    """SimpleCNN's forward pass on a batch of 64 in eval mode, without autograd."""
+    def setup():
+        model = SimpleCNN(channels, side)
+        model.eval()
+        x = torch.randn(64, channels, side, side)
+
+        def step():
+            with torch.no_grad():
+                return model(x)
+        return step
+    return setup
+
+
+def conv_forward():
+    """ResNet18's layer1 convolution (64->64, 3x3, 16x56x56) in eval, without autograd."""
+    def setup():
+        conv = nn.Conv2d(64, 64, 3, padding=1, bias=False)
+        x = torch.randn(16, 64, 56, 56)
+
+        def step():
+            with torch.no_grad():
+                return conv(x)
+        return step
+    return setup
+
+
+def layer_step(layer, shape):
+    """Forward and backward (input and weight gradients) of one layer."""
+    def setup():
+        module = layer()
+        x = torch.randn(*shape, requires_grad=True)
+        gradient = torch.randn_like(module(x))
+
+        def step():
+            module(x).backward(gradient)
+            x.grad = None
+            module.zero_grad()
+        return step
+    return setup
+
+
 WORKLOADS = {
     "sgemm_64x784x300": (sgemm(64, 784, 300), 6000),
     "sgemm_256":        (sgemm(256, 256, 256), 7000),
     "sgemm_1024":       (sgemm(1024, 1024, 1024), 120),
     **{f"mlp_{k}_train": (mlp_train(k), 3000) for k in MLPS},
     **{f"mlp_{k}_eval": (mlp_eval(k), 6000) for k in MLPS},
+    "cnn_1x28_train":   (cnn_train(1, 28), 100),
+    "cnn_1x28_eval":    (cnn_eval(1, 28), 300),
+    "cnn_3x32_train":   (cnn_train(3, 32), 100),
+    "cnn_3x32_eval":    (cnn_eval(3, 32), 300),
+    "resnet_conv_forward": (conv_forward(), 50),
+    "resnet_conv_train": (layer_step(lambda: nn.Conv2d(64, 64, 3, padding=1, bias=False), (16, 64, 56, 56)), 20),
+    "dcgan_convt_mid_train": (layer_step(lambda: nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False),
+                                         (64, 128, 16, 16)), 20),
+    "dcgan_convt_out_train": (layer_step(lambda: nn.ConvTranspose2d(64, 3, 4, 2, 1, bias=False),
+                                         (64, 64, 32, 32)), 20),
     "add_16M":          (elementwise(lambda a, b: a + b, 2), 50),  # fresh output each call
     "relu_16M":         (elementwise(torch.relu, 1), 55),          # fresh output each call
     "sum_16M":          (elementwise(lambda a: a.sum(), 1), 600),

@@ -1,4 +1,4 @@
-// The geometry shared by every sliding-window kernel (convolution lowering, pooling).
+// The geometry of the sliding-window (pooling) kernels.
 #ifndef EMBER_WINDOW2D_H
 #define EMBER_WINDOW2D_H
 

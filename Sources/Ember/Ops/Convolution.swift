@@ -1,5 +1,3 @@
-import CEmberKernels
-
 /// The padding of a convolution: explicit sizes per side (`1` or `[1, 2]`), or PyTorch's
 /// `"same"` (output as large as the input; stride 1 only) and `"valid"` (no padding).
 public enum ConvPadding: Equatable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral,
@@ -69,34 +67,28 @@ func convolution2d(
     let kernel = IntPair(weight.shape[2], weight.shape[3])
     let sides = padding.sides(kernelSize: kernel, dilation: dilation)
     precondition(Swift.min(sides.left, sides.top) >= 0, "\(name): negative padding is not supported, got \(padding)")
-    // An odd "same" total: pad the extra row/column explicitly, the rest symmetrically.
-    var x = input
-    if sides.right != sides.left || sides.bottom != sides.top {
-        x = pad(input, (0, sides.right - sides.left, 0, sides.bottom - sides.top))
-    }
-    return batchedConvolution(x) { x in
+    return batchedConvolution(input) { x in
         let (c, ih, iw) = (x.shape[1], x.shape[2], x.shape[3])
-        let out = weight.shape[0]
         precondition(c == weight.shape[1] * groups,
                      "\(name): Given groups=\(groups), weight of size \(weight.shape), expected input\(x.shape) to have \(weight.shape[1] * groups) channels, but got \(c) channels instead")
-        let (paddedH, paddedW) = (ih + 2 * sides.top, iw + 2 * sides.left)
+        let (paddedH, paddedW) = (ih + sides.top + sides.bottom, iw + sides.left + sides.right)
         let (spanH, spanW) = (dilation.height * (kernel.height - 1) + 1, dilation.width * (kernel.width - 1) + 1)
         precondition(paddedH >= spanH && paddedW >= spanW,
                      "\(name): Calculated padded input size per channel: (\(paddedH) x \(paddedW)). Kernel size: (\(spanH) x \(spanW)). Kernel size can't be greater than actual input size")
-        let geometry = ember_window2d_geometry(
-            ih: Int64(ih), iw: Int64(iw),
-            oh: Int64((paddedH - spanH) / stride.height + 1), ow: Int64((paddedW - spanW) / stride.width + 1),
-            kh: Int64(kernel.height), kw: Int64(kernel.width), sh: Int64(stride.height), sw: Int64(stride.width),
-            ph: Int64(sides.top), pw: Int64(sides.left), dh: Int64(dilation.height), dw: Int64(dilation.width))
-        let lowering = ConvLowering(geometry: geometry, imageChannels: c, columnChannels: out, groups: groups)
-        let image = x.detach().contiguous()
-        let w = weight.detach().contiguous().reshape([out, lowering.groupRows])
-        let result = lowering.unfoldMultiply(image: image, weight: w, bias: bias)
+        let primitives = ConvolutionPrimitives.forGeometry(ConvolutionGeometry(
+            image: x.shape, responseChannels: weight.shape[0],
+            responseSize: IntPair((paddedH - spanH) / stride.height + 1, (paddedW - spanW) / stride.width + 1),
+            kernel: kernel, stride: stride, dilation: dilation, groups: groups,
+            padding: sides, hasBias: bias != nil))
+        let w = weight.detach().contiguous()
+        let (result, image) = primitives.respond(to: primitives.plain(x.detach().contiguous(), primitives.imageLayout),
+                                                 weight: w, bias: bias?.detach().contiguous())
         // Each gradient needs only the other operand: keep just what will be used.
         let (savedWeight, savedImage) = (x.requiresGrad ? w : nil, weight.requiresGrad ? image : nil)
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
-            [savedWeight.map { lowering.multiplyFold(columns: g, weight: $0, bias: nil) },
-             savedImage.map { lowering.weightGradient(image: $0, columns: g).reshape(weight.shape) }]
+            let gradient = primitives.responseGradient(g)
+            return [savedWeight.map { primitives.image(from: gradient, weight: $0) },
+                    savedImage.map { primitives.weightGradient(image: $0, response: gradient) }]
         }
     }
 }
@@ -136,20 +128,28 @@ func convolutionTranspose2d(
         let ow = (w - 1) * stride.width - 2 * padding.width + dilation.width * (kw - 1) + outputPadding.width + 1
         precondition(oh > 0 && ow > 0,
                      "\(name): Given input size per channel: (\(h) x \(w)). Calculated output size per channel: (\(oh) x \(ow)). Output size is too small")
-        let out = weight.shape[1] * groups
-        // The conv whose input is this op's output and whose output is this op's input.
-        let geometry = ember_window2d_geometry(
-            ih: Int64(oh), iw: Int64(ow), oh: Int64(h), ow: Int64(w), kh: Int64(kh), kw: Int64(kw),
-            sh: Int64(stride.height), sw: Int64(stride.width), ph: Int64(padding.height), pw: Int64(padding.width),
-            dh: Int64(dilation.height), dw: Int64(dilation.width))
-        let lowering = ConvLowering(geometry: geometry, imageChannels: out, columnChannels: c, groups: groups)
-        let columns = x.detach().contiguous()
-        let wm = weight.detach().contiguous().reshape([c, lowering.groupRows])
-        let result = lowering.multiplyFold(columns: columns, weight: wm, bias: bias)
-        let (savedWeight, savedColumns) = (x.requiresGrad ? wm : nil, weight.requiresGrad ? columns : nil)
+        // oneDNN wants the last window to end inside the padded image; output padding beyond
+        // the stride (possible with dilation) adds rows and columns that no window reaches:
+        // they are computed as zeros by padding the result.
+        let after = IntPair(padding.height - (outputPadding.height < stride.height ? 0 : outputPadding.height),
+                            padding.width - (outputPadding.width < stride.width ? 0 : outputPadding.width))
+        let (trimH, trimW) = (Swift.max(0, -after.height), Swift.max(0, -after.width))
+        // The convolution whose image is this op's output and whose response is its input.
+        let primitives = ConvolutionPrimitives.forGeometry(ConvolutionGeometry(
+            image: [x.shape[0], weight.shape[1] * groups, oh - trimH, ow - trimW], responseChannels: c,
+            responseSize: IntPair(h, w), kernel: IntPair(kh, kw), stride: stride, dilation: dilation, groups: groups,
+            padding: (padding.width, after.width + trimW, padding.height, after.height + trimH), hasBias: false))
+        let wm = weight.detach().contiguous()
+        let response = primitives.plain(x.detach().contiguous(), primitives.responseLayout)
+        let (savedWeight, savedResponse) = (x.requiresGrad ? wm : nil, weight.requiresGrad ? response : nil)
+        var result = primitives.image(from: response, weight: wm)
+        if trimH > 0 || trimW > 0 { result = pad(result, (0, trimW, 0, trimH)) }
+        if let bias { result = result + bias.detach().reshape([1, bias.numel, 1, 1]) }
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
-            [savedWeight.map { lowering.unfoldMultiply(image: g, weight: $0, bias: nil) },
-             savedColumns.map { lowering.weightGradient(image: g, columns: $0).reshape(weight.shape) }]
+            let gradient = primitives.imageOperand(
+                g.narrow(dim: 2, start: 0, length: oh - trimH).narrow(dim: 3, start: 0, length: ow - trimW).contiguous())
+            return [savedWeight.map { primitives.respond(to: gradient, weight: $0, bias: nil).response },
+                    savedResponse.map { primitives.weightGradient(image: gradient, response: $0) }]
         }
     }
 }
