@@ -1,6 +1,7 @@
 // 2-D pooling and upsampling (see ember_pooling.h), following PyTorch's CPU kernels for
 // window bounds, tie breaking and divisors so that results and indices match it exactly.
 #include "ember_internal.h"
+#include "ember_simd.h"
 
 #include <math.h>
 #include <string.h>
@@ -32,36 +33,86 @@ EMBER_INLINE void take_if_greater(float v, int64_t k, float *best, int64_t *at) 
     *at = take ? k : *at;
 }
 
-/// The common 2x2 stride-2 unpadded case: branch-free selects in window order, so the
-/// loop vectorises; indices are computed alongside when asked for.
+/// One output row of the common 2x2 stride-2 unpadded case, from input rows r0 and r1 (r0
+/// starting at flat position `top` of its plane): branch-free selects in window order;
+/// indices are written alongside when `irow` is given.
+typedef void (*max_pool_2x2_row_fn)(const float *r0, const float *r1, int64_t iw, int64_t ow,
+                                    int64_t top, float *orow, int64_t *irow);
+
+static void max_pool_2x2_row_generic(const float *r0, const float *r1, int64_t iw, int64_t ow,
+                                     int64_t top, float *orow, int64_t *irow) {
+    if (!irow) {
+        for (int64_t j = 0; j < ow; j++) {
+            float m = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
+            m = (b > m || b != b) ? b : m;
+            m = (c > m || c != c) ? c : m;
+            orow[j] = (d > m || d != d) ? d : m;
+        }
+        return;
+    }
+    for (int64_t j = 0; j < ow; j++) {
+        float m = r0[2 * j];
+        int64_t at = top + 2 * j;
+        take_if_greater(r0[2 * j + 1], top + 2 * j + 1, &m, &at);
+        take_if_greater(r1[2 * j], top + iw + 2 * j, &m, &at);
+        take_if_greater(r1[2 * j + 1], top + iw + 2 * j + 1, &m, &at);
+        orow[j] = m;
+        irow[j] = at;
+    }
+}
+
+#if EMBER_X86
+/// take_if_greater on 16 lanes, with the window offset of each lane's maximum.
+EMBER_INLINE_AVX512 void take_if_greater_avx512(__m512 v, int32_t offset, __m512 *best, __m512i *at) {
+    __mmask16 take = _mm512_cmp_ps_mask(v, *best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    *best = _mm512_mask_mov_ps(*best, take, v);
+    *at = _mm512_mask_mov_epi32(*at, take, _mm512_set1_epi32(offset));
+}
+
+/// 16 outputs at a time: two 16-float loads per input row, split into even and odd columns.
+static EMBER_AVX512 void max_pool_2x2_row_avx512(const float *r0, const float *r1, int64_t iw,
+                                                 int64_t ow, int64_t top, float *orow, int64_t *irow) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    for (int64_t j = 0; j < ow; j += 16) {
+        int64_t n = ow - j < 16 ? ow - j : 16;
+        __mmask16 first = ember_tail_mask(2 * n), second = ember_tail_mask(n > 8 ? 2 * n - 16 : 0);
+        __m512 a0 = _mm512_maskz_loadu_ps(first, r0 + 2 * j), a1 = _mm512_maskz_loadu_ps(second, r0 + 2 * j + 16);
+        __m512 b0 = _mm512_maskz_loadu_ps(first, r1 + 2 * j), b1 = _mm512_maskz_loadu_ps(second, r1 + 2 * j + 16);
+        __m512 m = _mm512_permutex2var_ps(a0, even, a1);
+        __m512i at = _mm512_setzero_si512();
+        take_if_greater_avx512(_mm512_permutex2var_ps(a0, odd, a1), 1, &m, &at);
+        take_if_greater_avx512(_mm512_permutex2var_ps(b0, even, b1), (int32_t)iw, &m, &at);
+        take_if_greater_avx512(_mm512_permutex2var_ps(b0, odd, b1), (int32_t)iw + 1, &m, &at);
+        __mmask16 lanes = ember_tail_mask(n);
+        _mm512_mask_storeu_ps(orow + j, lanes, m);
+        if (irow) {
+            // Flat index = top + 2 (j + lane) + window offset.
+            __m512i offsets = _mm512_add_epi32(at, even);
+            __m512i base = _mm512_set1_epi64(top + 2 * j);
+            __m512i low = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(offsets));
+            __m512i high = _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(offsets, 1));
+            _mm512_mask_storeu_epi64(irow + j, (__mmask8)lanes, _mm512_add_epi64(base, low));
+            _mm512_mask_storeu_epi64(irow + j + 8, (__mmask8)(lanes >> 8), _mm512_add_epi64(base, high));
+        }
+    }
+}
+#else
+#define max_pool_2x2_row_avx512 max_pool_2x2_row_generic
+#endif
+
+EMBER_DISPATCHER(max_pool_2x2_row, max_pool_2x2_row_fn, max_pool_2x2_row_generic,
+                 max_pool_2x2_row_generic, max_pool_2x2_row_avx512)
+
 static void max_pool_2x2(const float *x, ember_window2d_geometry g, int64_t p_begin,
                          int64_t p_end, float *out, int64_t *indices) {
+    max_pool_2x2_row_fn row = max_pool_2x2_row();
     for (int64_t p = p_begin; p < p_end; p++) {
         const float *plane = x + p * g.ih * g.iw;
-        float *o = out + p * g.oh * g.ow;
-        int64_t *idx = indices ? indices + p * g.oh * g.ow : NULL;
         for (int64_t i = 0; i < g.oh; i++) {
-            const float *r0 = plane + 2 * i * g.iw, *r1 = r0 + g.iw;
-            float *orow = o + i * g.ow;
-            if (!idx) {
-                for (int64_t j = 0; j < g.ow; j++) {
-                    float m = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
-                    m = (b > m || b != b) ? b : m;
-                    m = (c > m || c != c) ? c : m;
-                    orow[j] = (d > m || d != d) ? d : m;
-                }
-                continue;
-            }
-            int64_t top = 2 * i * g.iw;
-            for (int64_t j = 0; j < g.ow; j++) {
-                float m = r0[2 * j];
-                int64_t at = top + 2 * j;
-                take_if_greater(r0[2 * j + 1], top + 2 * j + 1, &m, &at);
-                take_if_greater(r1[2 * j], top + g.iw + 2 * j, &m, &at);
-                take_if_greater(r1[2 * j + 1], top + g.iw + 2 * j + 1, &m, &at);
-                orow[j] = m;
-                idx[i * g.ow + j] = at;
-            }
+            int64_t k = (p * g.oh + i) * g.ow;
+            row(plane + 2 * i * g.iw, plane + (2 * i + 1) * g.iw, g.iw, g.ow, 2 * i * g.iw, out + k,
+                indices ? indices + k : NULL);
         }
     }
 }
@@ -90,6 +141,80 @@ void ember_max_pool2d_f32(const float *x, ember_window2d_geometry g, int64_t p_b
                 window_max(plane, g.iw, h0, h1, g.dh, w0, w1, g.dw, &out[k], &at);
                 if (indices) indices[k] = at;
             }
+        }
+    }
+}
+
+/// One output row's worth of the 2x2 max-pool backward: input rows d0 and d1 (d0 starting
+/// at flat position `top`) get each gradient at its window's maximum and zeros elsewhere.
+typedef void (*max_pool_2x2_backward_row_fn)(const float *grad, const int64_t *indices,
+                                             int64_t iw, int64_t ow, int64_t top, float *d0,
+                                             float *d1);
+
+static void max_pool_2x2_backward_row_generic(const float *grad, const int64_t *indices,
+                                              int64_t iw, int64_t ow, int64_t top, float *d0,
+                                              float *d1) {
+    for (int64_t j = 0; j < ow; j++) {
+        int64_t at = indices[j] - top - 2 * j;  // 0, 1, iw or iw + 1
+        float v = grad[j];
+        d0[2 * j] = at == 0 ? v : 0;
+        d0[2 * j + 1] = at == 1 ? v : 0;
+        d1[2 * j] = at == iw ? v : 0;
+        d1[2 * j + 1] = at == iw + 1 ? v : 0;
+    }
+}
+
+#if EMBER_X86
+/// Stores the 16 (left, right) pairs of a window row as 32 interleaved floats.
+EMBER_INLINE_AVX512 void store_pairs_avx512(float *d, __m512 left, __m512 right, int64_t n) {
+    const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    _mm512_mask_storeu_ps(d, ember_tail_mask(2 * n), _mm512_permutex2var_ps(left, low, right));
+    _mm512_mask_storeu_ps(d + 16, ember_tail_mask(n > 8 ? 2 * n - 16 : 0),
+                          _mm512_permutex2var_ps(left, high, right));
+}
+
+static EMBER_AVX512 void max_pool_2x2_backward_row_avx512(const float *grad, const int64_t *indices,
+                                                          int64_t iw, int64_t ow, int64_t top,
+                                                          float *d0, float *d1) {
+    const __m512i twice = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    for (int64_t j = 0; j < ow; j += 16) {
+        int64_t n = ow - j < 16 ? ow - j : 16;
+        __mmask16 lanes = ember_tail_mask(n);
+        __m512 v = _mm512_maskz_loadu_ps(lanes, grad + j);
+        // Window offsets 0, 1, iw, iw + 1 of each lane's maximum, as int32.
+        __m512i base = _mm512_set1_epi64(top + 2 * j);
+        __m256i low = _mm512_cvtepi64_epi32(_mm512_sub_epi64(
+            _mm512_maskz_loadu_epi64((__mmask8)lanes, indices + j), base));
+        __m256i high = _mm512_cvtepi64_epi32(_mm512_sub_epi64(
+            _mm512_maskz_loadu_epi64((__mmask8)(lanes >> 8), indices + j + 8), base));
+        __m512i at = _mm512_sub_epi32(_mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1), twice);
+        __m512 top_left = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(at, _mm512_setzero_si512()), v);
+        __m512 top_right = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(at, _mm512_set1_epi32(1)), v);
+        __m512 bottom_left = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(at, _mm512_set1_epi32((int32_t)iw)), v);
+        __m512 bottom_right =
+            _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(at, _mm512_set1_epi32((int32_t)iw + 1)), v);
+        store_pairs_avx512(d0 + 2 * j, top_left, top_right, n);
+        store_pairs_avx512(d1 + 2 * j, bottom_left, bottom_right, n);
+    }
+}
+#else
+#define max_pool_2x2_backward_row_avx512 max_pool_2x2_backward_row_generic
+#endif
+
+EMBER_DISPATCHER(max_pool_2x2_backward_row, max_pool_2x2_backward_row_fn,
+                 max_pool_2x2_backward_row_generic, max_pool_2x2_backward_row_generic,
+                 max_pool_2x2_backward_row_avx512)
+
+void ember_max_pool2d_2x2_backward_f32(const float *grad, const int64_t *indices,
+                                       ember_window2d_geometry g, int64_t p_begin, int64_t p_end,
+                                       float *dx) {
+    max_pool_2x2_backward_row_fn row = max_pool_2x2_backward_row();
+    for (int64_t p = p_begin; p < p_end; p++) {
+        for (int64_t i = 0; i < g.oh; i++) {
+            float *d0 = dx + (p * g.ih + 2 * i) * g.iw;
+            int64_t k = (p * g.oh + i) * g.ow;
+            row(grad + k, indices + k, g.iw, g.ow, 2 * i * g.iw, d0, d0 + g.iw);
         }
     }
 }

@@ -16,6 +16,8 @@ struct PoolFixtureTests {
         PoolCase("maxpool.ceil_drops") { maxPool2dWithIndices($0, kernelSize: 2, stride: 2, padding: 1, ceilMode: true) },
         PoolCase("maxpool.rect") { maxPool2dWithIndices($0, kernelSize: [2, 3], stride: [1, 2], ceilMode: true) },
         PoolCase("maxpool.unbatched") { maxPool2dWithIndices($0, kernelSize: 2, stride: 1) },
+        // 21 outputs a row: one full 16-lane vector and a tail; ties pick the first maximum.
+        PoolCase("maxpool.k2_wide_ties") { maxPool2dWithIndices($0, kernelSize: 2) },
     ]
 
     @Test(arguments: maxPoolCases) func maxPool(_ poolCase: PoolCase) { poolCase.check() }
@@ -73,18 +75,19 @@ struct PoolFixtureTests {
     }
 
     /// The 2x2 stride-2 kernel agrees with the general loop, which ceil mode takes when an
-    /// extra column makes the last window hang over the edge; with and without indices.
+    /// extra column makes the last window hang over the edge; with and without indices, on
+    /// rows of 20 outputs (a full 16-lane vector and a tail).
     @Test func fastPathMatchesGeneralLoop() {
         manualSeed(3)
-        let x = Tensor.randn([2, 3, 8, 10])
+        let x = Tensor.randn([2, 3, 8, 40])
         let widened = Tensor.cat([x, Tensor.randn([2, 3, 8, 1])], dim: 3)
         let fast = maxPool2dWithIndices(x, kernelSize: 2)
         let general = maxPool2dWithIndices(widened, kernelSize: 2, ceilMode: true)
-        #expect(general.values.shape == [2, 3, 4, 6])
-        #expect(fast.values.toArray() == general.values.narrow(dim: 3, start: 0, length: 5).toArray())
-        // Indices are flat per plane, so the wider plane's rows are 11 apart instead of 10.
-        let generalIndices = general.indices.narrow(dim: 3, start: 0, length: 5).toArray(as: Int64.self)
-        #expect(fast.indices.toArray(as: Int64.self) == generalIndices.map { ($0 / 11) * 10 + $0 % 11 })
+        #expect(general.values.shape == [2, 3, 4, 21])
+        #expect(fast.values.toArray() == general.values.narrow(dim: 3, start: 0, length: 20).toArray())
+        // Indices are flat per plane, so the wider plane's rows are 41 apart instead of 40.
+        let generalIndices = general.indices.narrow(dim: 3, start: 0, length: 20).toArray(as: Int64.self)
+        #expect(fast.indices.toArray(as: Int64.self) == generalIndices.map { ($0 / 41) * 40 + $0 % 41 })
         #expect(maxPool2d(x, kernelSize: 2).toArray() == fast.values.toArray())
     }
 

@@ -43,7 +43,7 @@ from fixture_file import write_fixture
 
 OUT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pool.safetensors")
 
-# name: (input shape, kwargs). "ties" inputs are small integers, so windows share maxima.
+# name: (input shape, kwargs). "*ties" inputs are small integers, so windows share maxima.
 MAXPOOL_CASES = {
     "k2": ((2, 3, 6, 6), dict(kernel_size=2)),
     "k2odd": ((1, 2, 5, 7), dict(kernel_size=2)),
@@ -54,6 +54,7 @@ MAXPOOL_CASES = {
     "ceil_drops": ((1, 2, 5, 5), dict(kernel_size=2, stride=2, padding=1, ceil_mode=True)),
     "rect": ((1, 1, 6, 9), dict(kernel_size=(2, 3), stride=(1, 2), ceil_mode=True)),
     "unbatched": ((3, 5, 5), dict(kernel_size=2, stride=1)),
+    "k2_wide_ties": ((2, 2, 6, 42), dict(kernel_size=2)),
 }
 AVGPOOL_CASES = {
     "k2": ((2, 3, 6, 6), dict(kernel_size=2)),
@@ -122,7 +123,7 @@ def pool_cases(tensors):
         def fn(x, kw=kw):
             out, idx = F.max_pool2d(x, **kw, return_indices=True)
             return out, ("indices", idx)
-        op_case(tensors, f"maxpool.{name}", inputs(shape, ties=name == "ties"), fn)
+        op_case(tensors, f"maxpool.{name}", inputs(shape, ties=name.endswith("ties")), fn)
     for name, (shape, kw) in AVGPOOL_CASES.items():
         op_case(tensors, f"avgpool.{name}", inputs(shape), lambda x, kw=kw: F.avg_pool2d(x, **kw))
     for name, (shape, size) in ADAPTIVE_CASES.items():

@@ -17,6 +17,13 @@ extern "C" {
 void ember_max_pool2d_f32(const float *x, ember_window2d_geometry g, int64_t p_begin,
                           int64_t p_end, float *out, int64_t *indices);
 
+/// Max-pool backward for 2x2 stride-2 unpadded windows that tile the input exactly
+/// (ih == 2 oh, iw == 2 ow): every input element is written, the output gradient where
+/// `indices` points and zero elsewhere, so `dx` needs no clearing first.
+void ember_max_pool2d_2x2_backward_f32(const float *grad, const int64_t *indices,
+                                       ember_window2d_geometry g, int64_t p_begin, int64_t p_end,
+                                       float *dx);
+
 /// Average pooling with PyTorch's divisor rules: the window clipped to the padded input
 /// (count_include_pad) or to the input, or `divisor` when it is positive.
 void ember_avg_pool2d_f32(const float *x, ember_window2d_geometry g, bool count_include_pad,

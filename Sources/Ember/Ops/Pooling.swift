@@ -117,8 +117,22 @@ enum Pool2d {
                 ember_max_pool2d_f32(px.floatPointer, geometry, lo, hi, o, idx)
             }
             guard let indices else { return (values, nil) }
+            // Windows that tile the input (the usual 2x2 pool of an even plane) take a dense
+            // kernel that writes each input gradient once; the general case scatters, which
+            // also keeps the gradient differentiable under `createGraph`.
+            let tiles = geometry.kh == 2 && geometry.kw == 2 && geometry.sh == 2 && geometry.sw == 2
+                && geometry.ph == 0 && geometry.pw == 0 && geometry.dh == 1 && geometry.dw == 1
+                && geometry.ih == 2 * geometry.oh && geometry.iw == 2 * geometry.ow
             let out = Tensor.record("MaxPool2DWithIndicesBackward", output: values, inputs: [x]) { g in
-                [scatter(g, indices: indices, into: x.shape, accumulate: true)]
+                guard tiles && !GradMode.isEnabled else {
+                    return [scatter(g, indices: indices, into: x.shape, accumulate: true)]
+                }
+                let g = g.contiguous(), gx = Tensor(uninitialized: x.shape)
+                let pg = g.floatPointer, pi = indices.int64Pointer, o = gx.floatPointer
+                overPlanes(planes, work: Int(geometry.ih * geometry.iw)) { lo, hi in
+                    ember_max_pool2d_2x2_backward_f32(pg, pi, geometry, lo, hi, o)
+                }
+                return [gx]
             }
             return (out, indices)
         }
