@@ -108,9 +108,11 @@ final class ConvolutionPrimitives: @unchecked Sendable {
             strides, dilations, before, after), description)
         backwardData = Primitive(&dataDesc, hint: forward.descriptor, description)
         var weightsDesc = dnnl_convolution_desc_t()
-        DNNL.check(dnnl_dilated_convolution_backward_weights_desc_init(
-            &weightsDesc, dnnl_convolution_auto, &imageChoice, &weightChoice, nil, &responseChoice,
-            strides, dilations, before, after), description)
+        withUnsafePointer(to: &bias) { bias in
+            DNNL.check(dnnl_dilated_convolution_backward_weights_desc_init(
+                &weightsDesc, dnnl_convolution_auto, &imageChoice, &weightChoice, g.hasBias ? bias : nil,
+                &responseChoice, strides, dilations, before, after), description)
+        }
         backwardWeights = Primitive(&weightsDesc, hint: forward.descriptor, description)
     }
 
@@ -141,16 +143,21 @@ final class ConvolutionPrimitives: @unchecked Sendable {
         return out.plain(imageLayout)
     }
 
-    /// The weight gradient Σₙ response[n] ⋆ image[n], as a `[O, C / groups, kh, kw]` tensor.
-    func weightGradient(image: LaidOutTensor, response: LaidOutTensor) -> Tensor {
+    /// The weight gradient Σₙ response[n] ⋆ image[n], as a `[O, C / groups, kh, kw]` tensor,
+    /// and for a geometry with bias the bias gradient (the response summed over batch and
+    /// space), which the same kernel computes on the way.
+    func weightGradient(image: LaidOutTensor, response: LaidOutTensor) -> (weight: Tensor, bias: Tensor?) {
         let source = image.laidOut(as: backwardWeights.layout(dnnl_query_src_md))
         let gradient = response.laidOut(as: backwardWeights.layout(dnnl_query_diff_dst_md))
         let out = Output(backwardWeights.layout(dnnl_query_diff_weights_md))
+        let bias = geometry.hasBias ? Tensor(uninitialized: [geometry.responseChannels]) : nil
         backwardWeights.execute([(DNNL_ARG_SRC, source), (DNNL_ARG_DIFF_DST, gradient),
-                                 (DNNL_ARG_DIFF_WEIGHTS, out.tensor)])
+                                 (DNNL_ARG_DIFF_WEIGHTS, out.tensor)]
+                                + (bias.map { [(DNNL_ARG_DIFF_BIAS, plain($0, biasLayout))] } ?? []))
         let g = geometry
-        return out.plain(weightLayout).reshape(
+        let weight = out.plain(weightLayout).reshape(
             [g.responseChannels, g.imageChannels / g.groups, g.kernelHeight, g.kernelWidth])
+        return (weight, bias)
     }
 
     /// The response gradient in the layout both backward primitives read, so that it is

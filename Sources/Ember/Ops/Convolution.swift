@@ -87,8 +87,9 @@ func convolution2d(
         let (savedWeight, savedImage) = (x.requiresGrad ? w : nil, weight.requiresGrad ? image : nil)
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
             let gradient = primitives.responseGradient(g)
-            return [savedWeight.map { primitives.image(from: gradient, weight: $0) },
-                    savedImage.map { primitives.weightGradient(image: $0, response: gradient) }]
+            let parameters = savedImage.map { primitives.weightGradient(image: $0, response: gradient) }
+            return [savedWeight.map { primitives.image(from: gradient, weight: $0) }, parameters?.weight,
+                    parameters?.bias]
         }
     }
 }
@@ -149,7 +150,7 @@ func convolutionTranspose2d(
             let gradient = primitives.imageOperand(
                 g.narrow(dim: 2, start: 0, length: oh - trimH).narrow(dim: 3, start: 0, length: ow - trimW).contiguous())
             return [savedWeight.map { primitives.respond(to: gradient, weight: $0, bias: nil).response },
-                    savedResponse.map { primitives.weightGradient(image: gradient, response: $0) }]
+                    savedResponse.map { primitives.weightGradient(image: gradient, response: $0).weight }, nil]
         }
     }
 }
@@ -182,8 +183,9 @@ private func batchedConvolution(_ input: Tensor, _ body: (Tensor) -> Tensor) -> 
     input.ndim == 3 ? body(input.unsqueeze(0)).squeeze(dim: 0) : body(input)
 }
 
-/// Records a convolution's node: `gradients(g)` returns the input and weight gradients
-/// (nil where not needed); the bias gradient is the sum of `g` over batch and space.
+/// Records a convolution's node: `gradients(g)` returns the input, weight and bias
+/// gradients (nil where not needed); a bias gradient it leaves out is `g` summed over batch
+/// and space.
 private func recordConvolution(
     _ output: Tensor, input: Tensor, weight: Tensor, bias: Tensor?, gradients: @escaping (Tensor) -> [Tensor?]
 ) -> Tensor {
@@ -191,7 +193,8 @@ private func recordConvolution(
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     return Tensor.record("ConvolutionBackward", output: output, inputs: inputs) { g in
         let g = g.contiguous()
-        let grads = gradients(g) + [needBias ? g.sum(dims: [0, 2, 3]) : nil]
+        var grads = gradients(g)
+        if needBias && grads[2] == nil { grads[2] = g.sum(dims: [0, 2, 3]) }
         return Array(grads.prefix(inputs.count))
     }
 }
