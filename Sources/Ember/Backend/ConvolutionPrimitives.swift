@@ -116,6 +116,10 @@ final class ConvolutionPrimitives: @unchecked Sendable {
         backwardWeights = Primitive(&weightsDesc, hint: forward.descriptor, description)
     }
 
+    deinit {
+        for primitive in [forward, backwardData, backwardWeights] { primitive.destroy() }
+    }
+
     /// Wraps an NCHW-contiguous tensor of `layout`'s size.
     func plain(_ tensor: Tensor, _ layout: dnnl_memory_desc_t) -> LaidOutTensor {
         LaidOutTensor(storage: tensor, layout: layout)
@@ -204,6 +208,12 @@ private struct Primitive: @unchecked Sendable {
         DNNL.check(dnnl_primitive_create(&p, pd), what)
         descriptor = pd!
         primitive = p!
+    }
+
+    /// Frees the primitive and its descriptor (a geometry built twice by racing threads).
+    func destroy() {
+        dnnl_primitive_destroy(primitive)
+        dnnl_primitive_desc_destroy(descriptor)
     }
 
     func layout(_ query: dnnl_query_t) -> dnnl_memory_desc_t {
