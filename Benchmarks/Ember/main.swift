@@ -19,13 +19,15 @@ func sgemm(_ m: Int, _ k: Int, _ n: Int, iterations: Int) -> Workload {
     }
 }
 
-/// One SGD step (lr 0.01) of a tutorial MLP on a batch of 64, as in the training loop.
-func mlpTrain(_ kind: TutorialMLP) -> Workload {
-    Workload(name: "mlp_\(kind.rawValue)_train", iterations: 300) {
-        let model = kind.make().train()
-        let optimizer = SGD(model.parameters(), lr: 0.01)
+/// One SGD step (lr 0.01) of `makeModel()` on a batch of 64 inputs of `shape`, as in the
+/// tutorial's training loop.
+func trainStep(_ name: String, iterations: Int, shape: [Int], momentum: Float = 0,
+               _ makeModel: @escaping () -> Module) -> Workload {
+    Workload(name: name, iterations: iterations) {
+        let model = makeModel().train()
+        let optimizer = SGD(model.parameters(), lr: 0.01, momentum: momentum)
         let lossFunction = CrossEntropyLoss()
-        let x = Tensor.randn([64, 784]), y = Tensor.randint(0, 10, [64])
+        let x = Tensor.randn([64] + shape), y = Tensor.randint(0, 10, [64])
         return {
             let loss = lossFunction(model(x), y)
             optimizer.zeroGrad()
@@ -35,37 +37,12 @@ func mlpTrain(_ kind: TutorialMLP) -> Workload {
     }
 }
 
-/// A tutorial MLP's forward pass on a batch of 64 in eval mode, without autograd.
-func mlpEval(_ kind: TutorialMLP) -> Workload {
-    Workload(name: "mlp_\(kind.rawValue)_eval", iterations: 1000) {
-        let model = kind.make().eval()
-        let x = Tensor.randn([64, 784])
-        return { withNoGrad { _ = model(x) } }
-    }
-}
-
-/// One SGD step (lr 0.01, momentum 0.9) of the tutorial's SimpleCNN on a batch of 64
-/// `channels`×`side`×`side` images, as in `ember train cnn`.
-func cnnTrain(channels: Int, side: Int) -> Workload {
-    Workload(name: "cnn_\(channels)x\(side)_train", iterations: 20) {
-        let model = SimpleCNN(inChannels: channels, imageSize: side).train()
-        let optimizer = SGD(model.parameters(), lr: 0.01, momentum: 0.9)
-        let lossFunction = CrossEntropyLoss()
-        let x = Tensor.randn([64, channels, side, side]), y = Tensor.randint(0, 10, [64])
-        return {
-            let loss = lossFunction(model(x), y)
-            optimizer.zeroGrad()
-            loss.backward()
-            optimizer.step()
-        }
-    }
-}
-
-/// SimpleCNN's forward pass on a batch of 64 in eval mode, without autograd.
-func cnnEval(channels: Int, side: Int) -> Workload {
-    Workload(name: "cnn_\(channels)x\(side)_eval", iterations: 50) {
-        let model = SimpleCNN(inChannels: channels, imageSize: side).eval()
-        let x = Tensor.randn([64, channels, side, side])
+/// The forward pass of `makeModel()` on a batch of 64 inputs of `shape` in eval mode,
+/// without autograd.
+func evalPass(_ name: String, iterations: Int, shape: [Int], _ makeModel: @escaping () -> Module) -> Workload {
+    Workload(name: name, iterations: iterations) {
+        let model = makeModel().eval()
+        let x = Tensor.randn([64] + shape)
         return { withNoGrad { _ = model(x) } }
     }
 }
@@ -91,9 +68,18 @@ let workloads: [Workload] = [
     sgemm(64, 784, 300, iterations: 200),
     sgemm(256, 256, 256, iterations: 200),
     sgemm(1024, 1024, 1024, iterations: 3),
-] + TutorialMLP.allCases.map(mlpTrain) + TutorialMLP.allCases.map(mlpEval) + [
-    cnnTrain(channels: 1, side: 28), cnnEval(channels: 1, side: 28),
-    cnnTrain(channels: 3, side: 32), cnnEval(channels: 3, side: 32),
+] + TutorialMLP.allCases.map { kind in
+    trainStep("mlp_\(kind.rawValue)_train", iterations: 300, shape: [784]) { kind.make() }
+} + TutorialMLP.allCases.map { kind in
+    evalPass("mlp_\(kind.rawValue)_eval", iterations: 1000, shape: [784]) { kind.make() }
+} + [
+    // SimpleCNN with SGD momentum 0.9, as `ember train cnn`.
+    trainStep("cnn_1x28_train", iterations: 20, shape: [1, 28, 28], momentum: 0.9) { SimpleCNN() },
+    evalPass("cnn_1x28_eval", iterations: 50, shape: [1, 28, 28]) { SimpleCNN() },
+    trainStep("cnn_3x32_train", iterations: 20, shape: [3, 32, 32], momentum: 0.9) {
+        SimpleCNN(inChannels: 3, imageSize: 32)
+    },
+    evalPass("cnn_3x32_eval", iterations: 50, shape: [3, 32, 32]) { SimpleCNN(inChannels: 3, imageSize: 32) },
     // ResNet18's layer1 convolution.
     Workload(name: "resnet_conv_forward", iterations: 10) {
         let conv = Conv2d(64, 64, kernelSize: 3, padding: 1, bias: false)

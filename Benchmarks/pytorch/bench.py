@@ -84,18 +84,18 @@ class BatchNet(nn.Module):
 MLPS = {"simple": SimpleNet, "activation": ActivationNet, "batchnorm": BatchNet}
 
 
-def mlp_train(kind):
-    """One SGD step (lr 0.01) of the tutorial's MLP on a batch of 64, as in its loop."""
+def train_step(make_model, shape, momentum=0.0):
+    """One SGD step (lr 0.01) of a model on a batch of 64 inputs of `shape`, as in the
+    tutorial's training loop."""
     def setup():
-        model = MLPS[kind]()
+        model = make_model()
         model.train()
-        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=momentum)
         loss_fn = nn.CrossEntropyLoss()
-        x, y = torch.randn(64, 784), torch.randint(0, 10, (64,))
+        x, y = torch.randn(64, *shape), torch.randint(0, 10, (64,))
 
         def step():
-            out = model(x)
-            loss = loss_fn(out, y)
+            loss = loss_fn(model(x), y)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -104,12 +104,12 @@ def mlp_train(kind):
     return setup
 
 
-def mlp_eval(kind):
-    """The tutorial MLP's forward pass on a batch of 64 in eval mode, without autograd."""
+def eval_pass(make_model, shape):
+    """A model's forward pass on a batch of 64 inputs of `shape` in eval mode, without autograd."""
     def setup():
-        model = MLPS[kind]()
+        model = make_model()
         model.eval()
-        x = torch.randn(64, 784)
+        x = torch.randn(64, *shape)
 
         def step():
             with torch.no_grad():
@@ -139,39 +139,6 @@ class SimpleCNN(nn.Module):
     def forward(self, x):
         x = self.layer3(self.layer2(self.layer1(x)))
         return self.layer4(x.view(x.size(0), -1))
-
-
-def cnn_train(channels, side):
-    """One SGD step (lr 0.01, momentum 0.9) of SimpleCNN on a batch of 64 images."""
-    def setup():
-        model = SimpleCNN(channels, side)
-        model.train()
-        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        loss_fn = nn.CrossEntropyLoss()
-        x, y = torch.randn(64, channels, side, side), torch.randint(0, 10, (64,))
-
-        def step():
-            loss = loss_fn(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss
-        return step
-    return setup
-
-
-def cnn_eval(channels, side):
-    """SimpleCNN's forward pass on a batch of 64 in eval mode, without autograd."""
-    def setup():
-        model = SimpleCNN(channels, side)
-        model.eval()
-        x = torch.randn(64, channels, side, side)
-
-        def step():
-            with torch.no_grad():
-                return model(x)
-        return step
-    return setup
 
 
 def conv_forward():
@@ -206,12 +173,13 @@ WORKLOADS = {
     "sgemm_64x784x300": (sgemm(64, 784, 300), 6000),
     "sgemm_256":        (sgemm(256, 256, 256), 7000),
     "sgemm_1024":       (sgemm(1024, 1024, 1024), 120),
-    **{f"mlp_{k}_train": (mlp_train(k), 3000) for k in MLPS},
-    **{f"mlp_{k}_eval": (mlp_eval(k), 6000) for k in MLPS},
-    "cnn_1x28_train":   (cnn_train(1, 28), 100),
-    "cnn_1x28_eval":    (cnn_eval(1, 28), 300),
-    "cnn_3x32_train":   (cnn_train(3, 32), 100),
-    "cnn_3x32_eval":    (cnn_eval(3, 32), 300),
+    **{f"mlp_{k}_train": (train_step(m, (784,)), 3000) for k, m in MLPS.items()},
+    **{f"mlp_{k}_eval": (eval_pass(m, (784,)), 6000) for k, m in MLPS.items()},
+    # SimpleCNN with SGD momentum 0.9, as `ember train cnn`.
+    "cnn_1x28_train":   (train_step(lambda: SimpleCNN(1, 28), (1, 28, 28), momentum=0.9), 100),
+    "cnn_1x28_eval":    (eval_pass(lambda: SimpleCNN(1, 28), (1, 28, 28)), 300),
+    "cnn_3x32_train":   (train_step(lambda: SimpleCNN(3, 32), (3, 32, 32), momentum=0.9), 100),
+    "cnn_3x32_eval":    (eval_pass(lambda: SimpleCNN(3, 32), (3, 32, 32)), 300),
     "resnet_conv_forward": (conv_forward(), 50),
     "resnet_conv_train": (layer_step(lambda: nn.Conv2d(64, 64, 3, padding=1, bias=False), (16, 64, 56, 56)), 20),
     "dcgan_convt_mid_train": (layer_step(lambda: nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False),

@@ -59,7 +59,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     private let forward: Primitive, backwardData: Primitive, backwardWeights: Primitive
 
     /// The plain layouts of Ember's tensors.
-    let imageLayout: dnnl_memory_desc_t, responseLayout: dnnl_memory_desc_t, weightLayout: dnnl_memory_desc_t
+    private let imageLayout: dnnl_memory_desc_t, responseLayout: dnnl_memory_desc_t, weightLayout: dnnl_memory_desc_t
     private let biasLayout: dnnl_memory_desc_t
 
     private static let cache = Mutex<[ConvolutionGeometry: ConvolutionPrimitives]>([:])
@@ -121,7 +121,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     }
 
     /// Wraps an NCHW-contiguous tensor of `layout`'s size.
-    func plain(_ tensor: Tensor, _ layout: dnnl_memory_desc_t) -> LaidOutTensor {
+    private func plain(_ tensor: Tensor, _ layout: dnnl_memory_desc_t) -> LaidOutTensor {
         LaidOutTensor(storage: tensor, layout: layout)
     }
 
@@ -164,10 +164,11 @@ final class ConvolutionPrimitives: @unchecked Sendable {
         return (weight, bias)
     }
 
-    /// The response gradient in the layout both backward primitives read, so that it is
-    /// reordered once for the two of them.
-    func responseGradient(_ gradient: Tensor) -> LaidOutTensor {
-        plain(gradient, responseLayout).laidOut(as: backwardData.layout(dnnl_query_diff_dst_md))
+    /// A response-shaped tensor (a convolution's output gradient, a transposed
+    /// convolution's input) in the layout `image(from:)` reads, which the weight gradient
+    /// usually shares: reordered once for both.
+    func responseOperand(_ response: Tensor) -> LaidOutTensor {
+        plain(response, responseLayout).laidOut(as: backwardData.layout(dnnl_query_diff_dst_md))
     }
 
     /// The image in the layout `respond` reads (a transposed convolution's gradient is the

@@ -81,12 +81,12 @@ func convolution2d(
             kernel: kernel, stride: stride, dilation: dilation, groups: groups,
             padding: sides, hasBias: bias != nil))
         let w = weight.detach().contiguous()
-        let (result, image) = primitives.respond(to: primitives.plain(x.detach().contiguous(), primitives.imageLayout),
+        let (result, image) = primitives.respond(to: primitives.imageOperand(x.detach().contiguous()),
                                                  weight: w, bias: bias?.detach().contiguous())
         // Each gradient needs only the other operand: keep just what will be used.
         let (savedWeight, savedImage) = (x.requiresGrad ? w : nil, weight.requiresGrad ? image : nil)
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
-            let gradient = primitives.responseGradient(g)
+            let gradient = primitives.responseOperand(g)
             let parameters = savedImage.map { primitives.weightGradient(image: $0, response: gradient) }
             return [savedWeight.map { primitives.image(from: gradient, weight: $0) }, parameters?.weight,
                     parameters?.bias]
@@ -141,7 +141,7 @@ func convolutionTranspose2d(
             responseSize: IntPair(h, w), kernel: IntPair(kh, kw), stride: stride, dilation: dilation, groups: groups,
             padding: (padding.width, after.width + trimW, padding.height, after.height + trimH), hasBias: false))
         let wm = weight.detach().contiguous()
-        let response = primitives.plain(x.detach().contiguous(), primitives.responseLayout)
+        let response = primitives.responseOperand(x.detach().contiguous())
         let (savedWeight, savedResponse) = (x.requiresGrad ? wm : nil, weight.requiresGrad ? response : nil)
         var result = primitives.image(from: response, weight: wm)
         if trimH > 0 || trimW > 0 { result = pad(result, (0, trimW, 0, trimH)) }
