@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import Ember
 
@@ -109,5 +111,22 @@ struct ConvLayerTests {
         let x = Tensor.randn([3, 5, 6, 2]).permute(3, 0, 1, 2)  // [2, 3, 5, 6], not contiguous
         let w = Tensor.randn([4, 3, 3, 3])
         expectClose(conv2d(x, weight: w, padding: 1), conv2d(x.contiguous(), weight: w, padding: 1), "permuted input")
+    }
+
+    /// Threads that convolve at once, each on a fresh geometry and its own oneDNN stream,
+    /// get what one thread gets (blocked layouts: 32 channels).
+    @Test func concurrentConvolutionsAgree() {
+        manualSeed(6)
+        let inputs = (0..<4).map { Tensor.randn([$0 + 5, 32, 9, 9]) }
+        let w = Tensor.randn([32, 32, 3, 3])
+        let results = Mutex<[Int: [Float]]>([:])
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
+            let out = conv2d(inputs[i], weight: w, padding: 1).toArray()
+            results.withLock { $0[i] = out }
+        }
+        for (i, x) in inputs.enumerated() {
+            expectClose(Tensor(shape: [i + 5, 32, 9, 9], scalars: results.withLock { $0[i]! }),
+                        conv2d(x, weight: w, padding: 1), "thread \(i)")
+        }
     }
 }

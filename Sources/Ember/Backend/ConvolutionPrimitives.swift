@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 import Synchronization
 
 /// One 2-D convolution's sizes, as oneDNN describes them: an *image* `[batch, imageChannels,
@@ -237,11 +238,21 @@ enum DNNL {
         return engine!
     }()
 
-    nonisolated(unsafe) private static let stream: OpaquePointer = {
+    /// Each thread runs primitives on a stream of its own: oneDNN does not promise that
+    /// one stream serves several threads at once.
+    private static let streamKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { stream in dnnl_stream_destroy(OpaquePointer(stream)) }
+        return key
+    }()
+
+    private static var stream: OpaquePointer {
+        if let existing = pthread_getspecific(streamKey) { return OpaquePointer(existing) }
         var stream: OpaquePointer?
         check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "CPU stream")
+        pthread_setspecific(streamKey, UnsafeRawPointer(stream))
         return stream!
-    }()
+    }
 
     /// Reorder primitives by (from, to) layout, searched with oneDNN's own equality.
     private static let reorders = Mutex<[Reorder]>([])
