@@ -27,6 +27,30 @@ struct AutogradTests {
         #expect(x.grad!.toArray() == [5, 7, 9])
     }
 
+    /// A leaf's `.grad` is its own memory: changing it in place touches neither the
+    /// gradient the caller passed nor another leaf that got the same tensor.
+    @Test func leafGradientsNeverAlias() {
+        let a = Tensor([1, 2], requiresGrad: true), b = Tensor([3, 4], requiresGrad: true)
+        let seed = Tensor([10, 20])
+        (a + b).backward(gradient: seed)  // AddBackward hands the same tensor to both
+        a.grad! += 1
+        #expect(a.grad!.toArray() == [11, 21])
+        #expect(b.grad!.toArray() == [10, 20])
+        #expect(seed.toArray() == [10, 20])
+        let leaf = Tensor([5, 6], requiresGrad: true)
+        leaf.backward(gradient: seed)  // the seed itself reaches the leaf
+        leaf.grad! *= 2
+        #expect(seed.toArray() == [10, 20])
+        // A fresh product is taken over as `.grad`; the next backward adds to it.
+        let w = Tensor([[1, 2], [3, 4]], requiresGrad: true)
+        Tensor([[1, 1]]).matmul(w).sum().backward()
+        let first = w.grad!
+        #expect(first.toArray() == [1, 1, 1, 1])
+        Tensor([[1, 1]]).matmul(w).sum().backward()
+        #expect(w.grad!.toArray() == [2, 2, 2, 2])
+        #expect(first.toArray() == [1, 1, 1, 1])
+    }
+
     @Test func sharedSubexpressionsSumTheirGradients() {
         let x = Tensor([2], requiresGrad: true)
         let y = x * x

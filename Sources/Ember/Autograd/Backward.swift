@@ -61,11 +61,13 @@ enum Autograd {
                 preconditionFailure(
                     "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call backward(). Specify retainGraph: true if you need to backward through the graph a second time.")
             }
-            let inputGrads = backward(gradOutput)
+            var inputGrads = backward(gradOutput)
             if !retainGraph { node.backward = nil }
             precondition(inputGrads.count == node.edges.count, "\(node.name) returned \(inputGrads.count) gradients for \(node.edges.count) inputs")
-            for (edge, grad) in zip(node.edges, inputGrads) {
+            for (i, edge) in node.edges.enumerated() {
                 guard let edge else { continue }
+                // Taken out of the array, so that a leaf can own a gradient nothing else holds.
+                let grad = inputGrads[i].take()
                 switch edge {
                 case .leaf(let impl):
                     if let grad { accumulate(grad, into: impl) }
@@ -81,16 +83,21 @@ enum Autograd {
         }
     }
 
-    /// Adds `grad` into a leaf's `.grad`. The first gradient is stored as a private copy:
-    /// the same tensor may flow to several inputs, and `.grad` may later be changed in place.
-    static func accumulate(_ grad: Tensor, into impl: TensorImpl) {
+    /// Adds `grad` into a leaf's `.grad`. `.grad` may later be changed in place, so the first
+    /// gradient becomes `.grad` itself only when nothing else can see its memory (a fresh
+    /// result, as most are); one that may be shared (it flows to several inputs, a backward
+    /// function kept it, the caller passed it) is stored as a private copy.
+    static func accumulate(_ grad: consuming Tensor, into impl: TensorImpl) {
         precondition(
             grad.shape == impl.shape,
             "autograd: gradient of shape \(grad.shape) for a leaf of shape \(impl.shape)")
         if let existing = impl.grad {
             impl.grad = existing + grad
-        } else {
-            impl.grad = grad.clone()
+            return
         }
+        var owned = (consume grad).impl
+        let isPrivate = isKnownUniquelyReferenced(&owned) && isKnownUniquelyReferenced(&owned.storage)
+            && owned.isContiguous && owned.gradFn == nil && !owned.requiresGrad
+        impl.grad = isPrivate ? Tensor(impl: owned) : Tensor(impl: owned).clone()
     }
 }
