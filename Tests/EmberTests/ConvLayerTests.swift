@@ -129,4 +129,18 @@ struct ConvLayerTests {
                         conv2d(x, weight: w, padding: 1), "thread \(i)")
         }
     }
+
+    /// Compiled primitives are kept for a bounded number of geometries; one that was dropped
+    /// is built again and gives the same result.
+    @Test func primitiveCacheIsBounded() {
+        manualSeed(7)
+        let w = Tensor.randn([2, 1, 3, 3])
+        let first = Tensor.randn([1, 1, 5, 5])
+        let before = conv2d(first, weight: w).toArray()
+        for extra in 0...ConvolutionPrimitives.Cache.capacity {
+            _ = conv2d(Tensor.randn([1, 1, 6 + extra, 3]), weight: w)
+        }
+        #expect(ConvolutionPrimitives.cachedCount <= ConvolutionPrimitives.Cache.capacity)
+        #expect(conv2d(first, weight: w).toArray() == before)
+    }
 }

@@ -63,16 +63,43 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     private let imageLayout: dnnl_memory_desc_t, responseLayout: dnnl_memory_desc_t, weightLayout: dnnl_memory_desc_t
     private let biasLayout: dnnl_memory_desc_t
 
-    private static let cache = Mutex<[ConvolutionGeometry: ConvolutionPrimitives]>([:])
+    /// Reorders between this geometry's layouts, built on first use.
+    private let reorders = Mutex<[Reorder]>([])
+
+    private static let cache = Mutex(Cache())
 
     /// The primitives for `geometry`, built on first use.
     static func forGeometry(_ geometry: ConvolutionGeometry) -> ConvolutionPrimitives {
-        if let cached = cache.withLock({ $0[geometry] }) { return cached }
+        if let cached = cache.withLock({ $0.use(geometry) }) { return cached }
         let built = ConvolutionPrimitives(geometry)
-        return cache.withLock { cache in
-            if let raced = cache[geometry] { return raced }
-            cache[geometry] = built
-            return built
+        return cache.withLock { $0.use(geometry) ?? $0.insert(built) }
+    }
+
+    /// The number of geometries whose primitives are kept.
+    static var cachedCount: Int { cache.withLock { $0.entries.count } }
+
+    /// The most recently used geometries' primitives. A training loop needs a handful (one
+    /// per layer and batch size); the bound keeps a program that sees many image sizes from
+    /// holding every set of compiled kernels.
+    struct Cache: ~Copyable {
+        static let capacity = 64
+        private(set) var entries: [ConvolutionGeometry: (primitives: ConvolutionPrimitives, lastUse: UInt64)] = [:]
+        private var clock: UInt64 = 0
+
+        mutating func use(_ geometry: ConvolutionGeometry) -> ConvolutionPrimitives? {
+            guard let entry = entries[geometry] else { return nil }
+            clock += 1
+            entries[geometry]!.lastUse = clock
+            return entry.primitives
+        }
+
+        mutating func insert(_ primitives: ConvolutionPrimitives) -> ConvolutionPrimitives {
+            if entries.count >= Cache.capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                entries[oldest.key] = nil  // freed once no op in flight holds it
+            }
+            clock += 1
+            entries[primitives.geometry] = (primitives, clock)
+            return primitives
         }
     }
 
@@ -119,6 +146,7 @@ final class ConvolutionPrimitives: @unchecked Sendable {
 
     deinit {
         for primitive in [forward, backwardData, backwardWeights] { primitive.destroy() }
+        reorders.withLock { list in list.forEach { dnnl_primitive_destroy($0.primitive) } }
     }
 
     /// Wraps an NCHW-contiguous tensor of `layout`'s size.
@@ -129,38 +157,38 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     /// response = image ⋆ weight (+ bias). Also returns the image in the layout it was read
     /// in, for the weight gradient to keep.
     func respond(to image: LaidOutTensor, weight: Tensor, bias: Tensor?) -> (response: Tensor, image: LaidOutTensor) {
-        let source = image.laidOut(as: forward.layout(dnnl_query_src_md))
-        let w = plain(weight, weightLayout).laidOut(as: forward.layout(dnnl_query_weights_md))
-        let out = Output(forward.layout(dnnl_query_dst_md))
-        var arguments = [(DNNL_ARG_SRC, source), (DNNL_ARG_WEIGHTS, w), (DNNL_ARG_DST, out.tensor)]
+        let source = laidOut(image, as: forward.layout(dnnl_query_src_md))
+        let w = laidOut(plain(weight, weightLayout), as: forward.layout(dnnl_query_weights_md))
+        let out = DNNL.output(forward.layout(dnnl_query_dst_md))
+        var arguments = [(DNNL_ARG_SRC, source), (DNNL_ARG_WEIGHTS, w), (DNNL_ARG_DST, out)]
         if let bias { arguments.append((DNNL_ARG_BIAS, plain(bias, biasLayout))) }
         forward.execute(arguments)
-        return (out.plain(responseLayout), source)
+        return (tensor(out, responseLayout), source)
     }
 
     /// image = the adjoint of `respond` applied to `response` (the data gradient of a
     /// convolution, the forward pass of a transposed one).
     func image(from response: LaidOutTensor, weight: Tensor) -> Tensor {
-        let source = response.laidOut(as: backwardData.layout(dnnl_query_diff_dst_md))
-        let w = plain(weight, weightLayout).laidOut(as: backwardData.layout(dnnl_query_weights_md))
-        let out = Output(backwardData.layout(dnnl_query_diff_src_md))
-        backwardData.execute([(DNNL_ARG_DIFF_DST, source), (DNNL_ARG_WEIGHTS, w), (DNNL_ARG_DIFF_SRC, out.tensor)])
-        return out.plain(imageLayout)
+        let source = laidOut(response, as: backwardData.layout(dnnl_query_diff_dst_md))
+        let w = laidOut(plain(weight, weightLayout), as: backwardData.layout(dnnl_query_weights_md))
+        let out = DNNL.output(backwardData.layout(dnnl_query_diff_src_md))
+        backwardData.execute([(DNNL_ARG_DIFF_DST, source), (DNNL_ARG_WEIGHTS, w), (DNNL_ARG_DIFF_SRC, out)])
+        return tensor(out, imageLayout)
     }
 
     /// The weight gradient Σₙ response[n] ⋆ image[n], as a `[O, C / groups, kh, kw]` tensor,
     /// and for a geometry with bias the bias gradient (the response summed over batch and
     /// space), which the same kernel computes on the way.
     func weightGradient(image: LaidOutTensor, response: LaidOutTensor) -> (weight: Tensor, bias: Tensor?) {
-        let source = image.laidOut(as: backwardWeights.layout(dnnl_query_src_md))
-        let gradient = response.laidOut(as: backwardWeights.layout(dnnl_query_diff_dst_md))
-        let out = Output(backwardWeights.layout(dnnl_query_diff_weights_md))
+        let source = laidOut(image, as: backwardWeights.layout(dnnl_query_src_md))
+        let gradient = laidOut(response, as: backwardWeights.layout(dnnl_query_diff_dst_md))
+        let out = DNNL.output(backwardWeights.layout(dnnl_query_diff_weights_md))
         let bias = geometry.hasBias ? Tensor(uninitialized: [geometry.responseChannels]) : nil
         backwardWeights.execute([(DNNL_ARG_SRC, source), (DNNL_ARG_DIFF_DST, gradient),
-                                 (DNNL_ARG_DIFF_WEIGHTS, out.tensor)]
+                                 (DNNL_ARG_DIFF_WEIGHTS, out)]
                                 + (bias.map { [(DNNL_ARG_DIFF_BIAS, plain($0, biasLayout))] } ?? []))
         let g = geometry
-        let weight = out.plain(weightLayout).reshape(
+        let weight = tensor(out, weightLayout).reshape(
             [g.responseChannels, g.imageChannels / g.groups, g.kernelHeight, g.kernelWidth])
         return (weight, bias)
     }
@@ -169,27 +197,45 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     /// convolution's input) in the layout `image(from:)` reads, which the weight gradient
     /// usually shares: reordered once for both.
     func responseOperand(_ response: Tensor) -> LaidOutTensor {
-        plain(response, responseLayout).laidOut(as: backwardData.layout(dnnl_query_diff_dst_md))
+        laidOut(plain(response, responseLayout), as: backwardData.layout(dnnl_query_diff_dst_md))
     }
 
     /// The image in the layout `respond` reads (a transposed convolution's gradient is the
     /// forward convolution of its output gradient, whose weight gradient reads it too).
     func imageOperand(_ image: Tensor) -> LaidOutTensor {
-        plain(image, imageLayout).laidOut(as: forward.layout(dnnl_query_src_md))
-    }
-}
-
-/// A primitive's result buffer in the primitive's layout, turned into a plain tensor of
-/// the user's shape by `plain(_:)`.
-private struct Output {
-    let tensor: LaidOutTensor
-
-    init(_ layout: dnnl_memory_desc_t) {
-        tensor = LaidOutTensor(storage: DNNL.buffer(for: layout), layout: layout)
+        laidOut(plain(image, imageLayout), as: forward.layout(dnnl_query_src_md))
     }
 
-    func plain(_ layout: dnnl_memory_desc_t) -> Tensor {
-        tensor.laidOut(as: layout).storage.reshape(DNNL.dims(layout))
+    /// `tensor` in `layout`: itself when the layouts agree, else a reordered copy.
+    private func laidOut(_ tensor: LaidOutTensor, as layout: dnnl_memory_desc_t) -> LaidOutTensor {
+        var mine = tensor.layout, wanted = layout
+        if dnnl_memory_desc_equal(&mine, &wanted) != 0 { return tensor }
+        let copy = DNNL.output(layout)
+        DNNL.run(reorder(from: mine, to: wanted), [(DNNL_ARG_FROM, tensor), (DNNL_ARG_TO, copy)])
+        return copy
+    }
+
+    /// A primitive's result as an Ember tensor of the plain `layout`'s shape.
+    private func tensor(_ result: LaidOutTensor, _ layout: dnnl_memory_desc_t) -> Tensor {
+        laidOut(result, as: layout).storage.reshape(DNNL.dims(layout))
+    }
+
+    /// The reorder from `from` to `to`, searched with oneDNN's own equality.
+    private func reorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t) -> OpaquePointer {
+        var from = from, to = to
+        let found = reorders.withLock { list in
+            list.first { dnnl_memory_desc_equal(&from, [$0.from]) != 0 && dnnl_memory_desc_equal(&to, [$0.to]) != 0 }?
+                .primitive
+        }
+        if let found { return found }
+        let built = Reorder(from: from, to: to, primitive: DNNL.reorder(from: from, to: to))
+        reorders.withLock { $0.append(built) }
+        return built.primitive
+    }
+
+    private struct Reorder: @unchecked Sendable {
+        var from: dnnl_memory_desc_t, to: dnnl_memory_desc_t
+        let primitive: OpaquePointer
     }
 }
 
@@ -225,7 +271,7 @@ private struct Primitive: @unchecked Sendable {
     func execute(_ arguments: [(Int32, LaidOutTensor)]) {
         let scratch = layout(dnnl_query_scratchpad_md)
         let all = arguments + (dnnl_memory_desc_get_size([scratch]) > 0
-            ? [(DNNL_ARG_SCRATCHPAD, LaidOutTensor(storage: DNNL.buffer(for: scratch), layout: scratch))] : [])
+            ? [(DNNL_ARG_SCRATCHPAD, DNNL.output(scratch))] : [])
         DNNL.run(primitive, all)
     }
 }
@@ -254,14 +300,6 @@ enum DNNL {
         return stream!
     }
 
-    /// Reorder primitives by (from, to) layout, searched with oneDNN's own equality.
-    private static let reorders = Mutex<[Reorder]>([])
-
-    private struct Reorder: @unchecked Sendable {
-        var from: dnnl_memory_desc_t, to: dnnl_memory_desc_t
-        let primitive: OpaquePointer
-    }
-
     static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
         precondition(status == dnnl_success, "oneDNN failed (status \(status.rawValue)) to set up \(what())")
     }
@@ -279,11 +317,11 @@ enum DNNL {
         }
     }
 
-    /// A buffer from Ember's cache large enough for `layout` (blocked layouts pad the
-    /// channels to a multiple of the block).
-    static func buffer(for layout: dnnl_memory_desc_t) -> Tensor {
+    /// A buffer from Ember's cache laid out as `layout` (blocked layouts pad the channels to
+    /// a multiple of the block).
+    static func output(_ layout: dnnl_memory_desc_t) -> LaidOutTensor {
         let bytes = dnnl_memory_desc_get_size([layout])
-        return Tensor(uninitialized: [(bytes + 3) / 4])
+        return LaidOutTensor(storage: Tensor(uninitialized: [(bytes + 3) / 4]), layout: layout)
     }
 
     static func run(_ primitive: OpaquePointer, _ arguments: [(Int32, LaidOutTensor)]) {
@@ -299,32 +337,14 @@ enum DNNL {
         precondition(status == dnnl_success, "oneDNN primitive failed with status \(status.rawValue)")
     }
 
-    /// The reorder from `from` to `to`, built on first use.
+    /// A new reorder primitive from `from` to `to`.
     static func reorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t) -> OpaquePointer {
         var from = from, to = to
-        let found = reorders.withLock { list in
-            list.first { dnnl_memory_desc_equal(&from, [$0.from]) != 0 && dnnl_memory_desc_equal(&to, [$0.to]) != 0 }?
-                .primitive
-        }
-        if let found { return found }
         var pd: OpaquePointer?
         check(dnnl_reorder_primitive_desc_create(&pd, &from, engine, &to, engine, nil), "a reorder of size \(dims(from))")
         defer { dnnl_primitive_desc_destroy(pd) }
         var primitive: OpaquePointer?
         check(dnnl_primitive_create(&primitive, pd), "a reorder of size \(dims(from))")
-        let built = Reorder(from: from, to: to, primitive: primitive!)
-        reorders.withLock { $0.append(built) }
-        return built.primitive
-    }
-}
-
-extension LaidOutTensor {
-    /// This tensor in `layout`: itself when the layouts agree, else a reordered copy.
-    func laidOut(as layout: dnnl_memory_desc_t) -> LaidOutTensor {
-        var mine = self.layout, wanted = layout
-        if dnnl_memory_desc_equal(&mine, &wanted) != 0 { return self }
-        let copy = LaidOutTensor(storage: DNNL.buffer(for: layout), layout: layout)
-        DNNL.run(DNNL.reorder(from: mine, to: wanted), [(DNNL_ARG_FROM, self), (DNNL_ARG_TO, copy)])
-        return copy
+        return primitive!
     }
 }
