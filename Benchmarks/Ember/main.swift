@@ -89,6 +89,9 @@ let workloads: [Workload] = [
     layerStep("resnet_conv_train", iterations: 5, input: [16, 64, 56, 56]) {
         Conv2d(64, 64, kernelSize: 3, padding: 1, bias: false)
     },
+    // DCGAN's batch norm (train mode) and max pooling as in SimpleCNN's first block.
+    layerStep("batchnorm2d_train", iterations: 10, input: [64, 64, 32, 32]) { BatchNorm2d(64) },
+    layerStep("maxpool2d_train", iterations: 20, input: [64, 32, 28, 28]) { MaxPool2d(kernelSize: 2) },
     // DCGAN's generator (ngf 64, batch 64): a middle block and the 3-channel output layer.
     layerStep("dcgan_convt_mid_train", iterations: 5, input: [64, 128, 16, 16]) {
         ConvTranspose2d(128, 64, kernelSize: 4, stride: 2, padding: 1, bias: false)

@@ -182,6 +182,8 @@ WORKLOADS = {
     "cnn_3x32_eval":    (eval_pass(lambda: SimpleCNN(3, 32), (3, 32, 32)), 300),
     "resnet_conv_forward": (conv_forward(), 50),
     "resnet_conv_train": (layer_step(lambda: nn.Conv2d(64, 64, 3, padding=1, bias=False), (16, 64, 56, 56)), 20),
+    "batchnorm2d_train": (layer_step(lambda: nn.BatchNorm2d(64), (64, 64, 32, 32)), 50),
+    "maxpool2d_train": (layer_step(lambda: nn.MaxPool2d(2), (64, 32, 28, 28)), 100),
     "dcgan_convt_mid_train": (layer_step(lambda: nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False),
                                          (64, 128, 16, 16)), 20),
     "dcgan_convt_out_train": (layer_step(lambda: nn.ConvTranspose2d(64, 3, 4, 2, 1, bias=False),
