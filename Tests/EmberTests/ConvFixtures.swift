@@ -38,6 +38,8 @@ enum ConvFixtures {
         "nobias": { Conv2d(3, 2, kernelSize: 3, bias: false) },
         "batch1": { Conv2d(3, 4, kernelSize: 3, padding: 1) },
         "unbatched": { Conv2d(3, 4, kernelSize: 3, padding: 1) },
+        "wide": { Conv2d(16, 16, kernelSize: 3, padding: 1) },
+        "wide_strided": { Conv2d(16, 32, kernelSize: 3, stride: 2, padding: 1) },
         "t_basic": { ConvTranspose2d(3, 2, kernelSize: 3) },
         "t_stride": { ConvTranspose2d(3, 2, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1) },
         "t_groups": { ConvTranspose2d(4, 6, kernelSize: [3, 2], stride: [2, 1], padding: [1, 0], groups: 2) },
@@ -45,6 +47,7 @@ enum ConvFixtures {
         "t_outpad_dilation": { ConvTranspose2d(2, 2, kernelSize: 3, outputPadding: 1, dilation: 2) },
         "t_pointwise": { ConvTranspose2d(4, 3, kernelSize: 1, bias: false) },
         "t_unbatched": { ConvTranspose2d(3, 2, kernelSize: 2, stride: 2) },
+        "t_wide": { ConvTranspose2d(16, 16, kernelSize: 4, stride: 2, padding: 1) },
     ]
 
     static subscript(key: String) -> Tensor {

@@ -16,16 +16,22 @@ struct ConvLayerTests {
             bias?.copy(from: ConvFixtures["\(p).bias"])
         }
         #expect((bias != nil) == (ConvFixtures.tensors["\(p).bias"] != nil), "\(name): bias presence")
+        // "wide" runs oneDNN's Winograd kernels. Its weight gradients are sums of 400
+        // products of size ~200 that cancel down to ~0.05: PyTorch's own float32 result is
+        // 2e-5 from the float64 one there, and Ember's comparable.
+        let atol: Float = name == "wide" ? 5e-5 : 1e-5
         let x = ConvFixtures["\(p).x"].clone()
         x.requiresGrad = true
         let out = layer(x)
-        expectClose(out, ConvFixtures["\(p).out"], "\(p).out")
+        expectClose(out, ConvFixtures["\(p).out"], atol: atol, "\(p).out")
         #expect(out.gradFn?.name == "ConvolutionBackward" || out.gradFn?.name == "SqueezeBackward", "\(name): node \(out.gradFn?.name ?? "none")")
         (out * ConvFixtures["\(p).gout"]).sum().backward()
-        expectClose(x.grad ?? Tensor.zerosLike(x), ConvFixtures["\(p).grad_x"], "\(p).grad_x")
-        expectClose(weight.grad ?? Tensor.zerosLike(weight), ConvFixtures["\(p).grad_weight"], "\(p).grad_weight")
+        expectClose(x.grad ?? Tensor.zerosLike(x), ConvFixtures["\(p).grad_x"], atol: atol, "\(p).grad_x")
+        expectClose(weight.grad ?? Tensor.zerosLike(weight), ConvFixtures["\(p).grad_weight"], atol: atol,
+                    "\(p).grad_weight")
         if let bias {
-            expectClose(bias.grad ?? Tensor.zerosLike(bias), ConvFixtures["\(p).grad_bias"], "\(p).grad_bias")
+            expectClose(bias.grad ?? Tensor.zerosLike(bias), ConvFixtures["\(p).grad_bias"], atol: atol,
+                        "\(p).grad_bias")
         }
         #expect(layer.description == ConvFixtures.reprs[name], "\(name): repr")
     }

@@ -72,6 +72,11 @@ CONV_CASES = {
     "nobias": ((2, 3, 5, 5), dict(in_channels=3, out_channels=2, kernel_size=3, bias=False)),
     "batch1": ((1, 3, 4, 4), dict(in_channels=3, out_channels=4, kernel_size=3, padding=1)),
     "unbatched": ((3, 5, 4), dict(in_channels=3, out_channels=4, kernel_size=3, padding=1)),
+    # 16 channels and more: Ember's channel-blocked oneDNN kernels; "wide" is large enough in
+    # batch for oneDNN to pick Winograd (3x3 stride 1), "wide_strided" runs the direct kernel.
+    "wide": ((16, 16, 4, 4), dict(in_channels=16, out_channels=16, kernel_size=3, padding=1)),
+    "wide_strided": ((1, 16, 5, 5), dict(in_channels=16, out_channels=32, kernel_size=3, stride=2,
+                                         padding=1)),
 }
 
 # name: (input shape, nn.ConvTranspose2d arguments)
@@ -87,6 +92,7 @@ TRANSPOSE_CASES = {
                                              output_padding=1)),
     "t_pointwise": ((2, 4, 3, 3), dict(in_channels=4, out_channels=3, kernel_size=1, bias=False)),
     "t_unbatched": ((3, 3, 2), dict(in_channels=3, out_channels=2, kernel_size=2, stride=2)),
+    "t_wide": ((1, 16, 2, 2), dict(in_channels=16, out_channels=16, kernel_size=4, stride=2, padding=1)),
 }
 
 # name: (pad, mode, value)
