@@ -1,5 +1,4 @@
 import CDNNL
-import Foundation
 import Synchronization
 
 /// One 2-D convolution's sizes, as oneDNN describes them: an *image* `[batch, imageChannels,
@@ -28,17 +27,9 @@ struct ConvolutionGeometry: Hashable, Sendable {
     }
 }
 
-/// A float32 buffer as oneDNN sees it: the tensor that owns the memory and the layout of
-/// its elements (plain NCHW for Ember tensors, a blocked layout such as `nChw16c` for
-/// oneDNN's intermediate copies).
-struct LaidOutTensor: @unchecked Sendable {
-    let storage: Tensor
-    let layout: dnnl_memory_desc_t
-}
-
-/// oneDNN's convolution primitives for one geometry, the only file besides `GEMM` that
-/// speaks oneDNN's API. Forward, backward-data and backward-weights primitives are built
-/// once per geometry and cached (building one compiles its kernel: milliseconds).
+/// oneDNN's convolution primitives for one geometry: forward, backward-data and
+/// backward-weights, built once per geometry and cached (building one compiles its kernel:
+/// milliseconds).
 ///
 /// oneDNN's fastest kernels read and write channel-blocked layouts (16 channels side by
 /// side); each primitive chooses its own layouts and Ember's NCHW tensors are reordered to
@@ -57,7 +48,7 @@ struct LaidOutTensor: @unchecked Sendable {
 /// with a blocked 3-channel image, 4.6 ms with it left NCHW.
 final class ConvolutionPrimitives: @unchecked Sendable {
     let geometry: ConvolutionGeometry
-    private let forward: Primitive, backwardData: Primitive, backwardWeights: Primitive
+    private let forward: DNNLPrimitive, backwardData: DNNLPrimitive, backwardWeights: DNNLPrimitive
 
     /// The plain layouts of Ember's tensors.
     private let imageLayout: dnnl_memory_desc_t, responseLayout: dnnl_memory_desc_t, weightLayout: dnnl_memory_desc_t
@@ -129,19 +120,19 @@ final class ConvolutionPrimitives: @unchecked Sendable {
                 &forwardDesc, dnnl_forward_training, dnnl_convolution_auto, &imageChoice, &weightChoice,
                 g.hasBias ? bias : nil, &responseChoice, strides, dilations, before, after), description)
         }
-        forward = Primitive(&forwardDesc, hint: nil, description)
+        forward = DNNLPrimitive(&forwardDesc, hint: nil, description)
         var dataDesc = dnnl_convolution_desc_t()
         DNNL.check(dnnl_dilated_convolution_backward_data_desc_init(
             &dataDesc, dnnl_convolution_auto, &imageChoice, &weightChoice, &responseChoice,
             strides, dilations, before, after), description)
-        backwardData = Primitive(&dataDesc, hint: forward.descriptor, description)
+        backwardData = DNNLPrimitive(&dataDesc, hint: forward.descriptor, description)
         var weightsDesc = dnnl_convolution_desc_t()
         withUnsafePointer(to: &bias) { bias in
             DNNL.check(dnnl_dilated_convolution_backward_weights_desc_init(
                 &weightsDesc, dnnl_convolution_auto, &imageChoice, &weightChoice, g.hasBias ? bias : nil,
                 &responseChoice, strides, dilations, before, after), description)
         }
-        backwardWeights = Primitive(&weightsDesc, hint: forward.descriptor, description)
+        backwardWeights = DNNLPrimitive(&weightsDesc, hint: forward.descriptor, description)
     }
 
     deinit {
@@ -236,115 +227,5 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     private struct Reorder: @unchecked Sendable {
         var from: dnnl_memory_desc_t, to: dnnl_memory_desc_t
         let primitive: OpaquePointer
-    }
-}
-
-/// A built primitive and its descriptor. Scratch memory is passed in by each call, so one
-/// primitive may run on several threads at once.
-private struct Primitive: @unchecked Sendable {
-    let descriptor: OpaquePointer
-    let primitive: OpaquePointer
-
-    init(_ operation: UnsafeMutablePointer<dnnl_convolution_desc_t>, hint: OpaquePointer?, _ what: String) {
-        var attributes: OpaquePointer?
-        DNNL.check(dnnl_primitive_attr_create(&attributes), what)
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        DNNL.check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), what)
-        var pd: OpaquePointer?
-        DNNL.check(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(operation), attributes, DNNL.engine, hint), what)
-        var p: OpaquePointer?
-        DNNL.check(dnnl_primitive_create(&p, pd), what)
-        descriptor = pd!
-        primitive = p!
-    }
-
-    /// Frees the primitive and its descriptor (a geometry built twice by racing threads).
-    func destroy() {
-        dnnl_primitive_destroy(primitive)
-        dnnl_primitive_desc_destroy(descriptor)
-    }
-
-    func layout(_ query: dnnl_query_t) -> dnnl_memory_desc_t {
-        dnnl_primitive_desc_query_md(descriptor, query, 0).pointee
-    }
-
-    func execute(_ arguments: [(Int32, LaidOutTensor)]) {
-        let scratch = layout(dnnl_query_scratchpad_md)
-        let all = arguments + (dnnl_memory_desc_get_size([scratch]) > 0
-            ? [(DNNL_ARG_SCRATCHPAD, DNNL.output(scratch))] : [])
-        DNNL.run(primitive, all)
-    }
-}
-
-/// oneDNN's engine and stream, memory objects and reorders.
-enum DNNL {
-    nonisolated(unsafe) static let engine: OpaquePointer = {
-        var engine: OpaquePointer?
-        check(dnnl_engine_create(&engine, dnnl_cpu, 0), "CPU engine")
-        return engine!
-    }()
-
-    /// Each thread runs primitives on a stream of its own: oneDNN does not promise that
-    /// one stream serves several threads at once.
-    private static let streamKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { stream in dnnl_stream_destroy(OpaquePointer(stream)) }
-        return key
-    }()
-
-    private static var stream: OpaquePointer {
-        if let existing = pthread_getspecific(streamKey) { return OpaquePointer(existing) }
-        var stream: OpaquePointer?
-        check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "CPU stream")
-        pthread_setspecific(streamKey, UnsafeRawPointer(stream))
-        return stream!
-    }
-
-    static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
-        precondition(status == dnnl_success, "oneDNN failed (status \(status.rawValue)) to set up \(what())")
-    }
-
-    static func layout(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
-        var desc = dnnl_memory_desc_t()
-        check(dnnl_memory_desc_init_by_tag(&desc, Int32(dims.count), dims.map(Int64.init), dnnl_f32, tag),
-              "a memory layout of size \(dims)")
-        return desc
-    }
-
-    static func dims(_ layout: dnnl_memory_desc_t) -> [Int] {
-        withUnsafeBytes(of: layout.dims) { raw in
-            Array(raw.bindMemory(to: Int64.self).prefix(Int(layout.ndims)).map(Int.init))
-        }
-    }
-
-    /// A buffer from Ember's cache laid out as `layout` (blocked layouts pad the channels to
-    /// a multiple of the block).
-    static func output(_ layout: dnnl_memory_desc_t) -> LaidOutTensor {
-        let bytes = dnnl_memory_desc_get_size([layout])
-        return LaidOutTensor(storage: Tensor(uninitialized: [(bytes + 3) / 4]), layout: layout)
-    }
-
-    static func run(_ primitive: OpaquePointer, _ arguments: [(Int32, LaidOutTensor)]) {
-        var memories: [dnnl_exec_arg_t] = []
-        defer { for m in memories { dnnl_memory_destroy(m.memory) } }
-        for (argument, tensor) in arguments {
-            var memory: OpaquePointer?
-            var layout = tensor.layout
-            check(dnnl_memory_create(&memory, &layout, engine, tensor.storage.floatPointer), "a memory object")
-            memories.append(dnnl_exec_arg_t(arg: argument, memory: memory))
-        }
-        let status = dnnl_primitive_execute(primitive, stream, Int32(memories.count), memories)
-        precondition(status == dnnl_success, "oneDNN primitive failed with status \(status.rawValue)")
-    }
-
-    /// A new reorder primitive from `from` to `to`.
-    static func reorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t) -> OpaquePointer {
-        var from = from, to = to
-        var pd: OpaquePointer?
-        check(dnnl_reorder_primitive_desc_create(&pd, &from, engine, &to, engine, nil), "a reorder of size \(dims(from))")
-        defer { dnnl_primitive_desc_destroy(pd) }
-        var primitive: OpaquePointer?
-        check(dnnl_primitive_create(&primitive, pd), "a reorder of size \(dims(from))")
-        return primitive!
     }
 }

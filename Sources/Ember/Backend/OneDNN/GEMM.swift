@@ -1,8 +1,7 @@
 import CDNNL
 
-/// Matrix products through oneDNN's `dnnl_sgemm`, the only file that speaks oneDNN's
-/// GEMM API. Transposed views are passed as transpose flags with their leading dimension,
-/// so `a.t()` never costs a copy.
+/// Matrix products through oneDNN's `dnnl_sgemm`. Transposed views are passed as transpose
+/// flags with their leading dimension, so `a.t()` never costs a copy.
 ///
 /// oneDNN picks its AVX-512 / AVX2 kernels from the CPU at run time; the OpenBLAS build in
 /// Debian 12 falls back to SSE3 kernels on CPUs newer than it knows (measured here at about
