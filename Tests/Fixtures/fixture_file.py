@@ -1,11 +1,40 @@
-"""Writing a fixture file, shared by the generate*.py scripts."""
+"""Pieces shared by the generate*.py scripts: storing tensors, batch-norm steps, writing a file."""
 
 import os
 import sys
 
+import torch
 from safetensors.torch import save_file
 
 SIZE_LIMIT = 300 * 1024
+
+
+def store(tensors, key, t):
+    tensors[key] = t.detach().contiguous().clone()
+
+
+def batchnorm_steps(tensors, p, bn, x2, eval_shape):
+    """A train-mode step of `bn` on `x2` (a random output gradient, backward), stored as
+    p.x2 .y2 .gout2 .grad_x2 .grad_weight2 .grad_bias2 .running_mean .running_var
+    .num_batches_tracked; then an eval-mode step on fresh input of `eval_shape`, stored as
+    p.x3 .y3 .gout3 .grad_x3 .grad_weight3 .grad_bias3."""
+    y2 = bn(x2)
+    gout2 = torch.randn(y2.shape)
+    (y2 * gout2).sum().backward()
+    for key, t in [("x2", x2), ("y2", y2), ("gout2", gout2), ("grad_x2", x2.grad),
+                   ("grad_weight2", bn.weight.grad), ("grad_bias2", bn.bias.grad),
+                   ("running_mean", bn.running_mean), ("running_var", bn.running_var),
+                   ("num_batches_tracked", bn.num_batches_tracked)]:
+        store(tensors, f"{p}.{key}", t)
+    bn.eval()
+    bn.zero_grad()
+    x3 = torch.randn(eval_shape, requires_grad=True)
+    y3 = bn(x3)
+    gout3 = torch.randn(y3.shape)
+    (y3 * gout3).sum().backward()
+    for key, t in [("x3", x3), ("y3", y3), ("gout3", gout3), ("grad_x3", x3.grad),
+                   ("grad_weight3", bn.weight.grad), ("grad_bias3", bn.bias.grad)]:
+        store(tensors, f"{p}.{key}", t)
 
 
 def write_fixture(tensors, path, metadata=None):

@@ -36,7 +36,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from fixture_file import write_fixture
+from fixture_file import store, write_fixture
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_PATH = os.path.join(HERE, "conv.safetensors")
@@ -103,10 +103,6 @@ PAD_CASES = {
     "replicate": ((3, 2, 0, 4), "replicate", 0.0),
     "circular": ((2, 5, 4, 1), "circular", 0.0),
 }
-
-
-def store(tensors, key, t):
-    tensors[key] = t.detach().contiguous().clone()
 
 
 def layer_case(tensors, reprs, name, shape, layer):

@@ -65,7 +65,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from fixture_file import write_fixture
+from fixture_file import batchnorm_steps, store, write_fixture
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_PATH = os.path.join(HERE, "nn.safetensors")
@@ -112,10 +112,6 @@ def layers():
     )
 
 
-def store(tensors, key, t):
-    tensors[key] = t.detach().contiguous().clone()
-
-
 def linear_cases(tensors):
     for case, shape, has_bias in [("2d", (5, 4), True), ("nd", (2, 3, 4), True),
                                   ("vec", (4,), True), ("nobias", (5, 4), False)]:
@@ -151,23 +147,7 @@ def batchnorm_cases(tensors):
         store(tensors, f"{p}.x1", x1)
         store(tensors, f"{p}.y1", bn(x1))
         x2 = (torch.randn(shape) * 3 - 1).requires_grad_()
-        y2 = bn(x2)
-        gout2 = torch.randn(y2.shape)
-        (y2 * gout2).sum().backward()
-        for key, t in [("x2", x2), ("y2", y2), ("gout2", gout2), ("grad_x2", x2.grad),
-                       ("grad_weight2", bn.weight.grad), ("grad_bias2", bn.bias.grad),
-                       ("running_mean", bn.running_mean), ("running_var", bn.running_var)]:
-            store(tensors, f"{p}.{key}", t)
-        tensors[f"{p}.num_batches_tracked"] = bn.num_batches_tracked.clone()
-        bn.eval()
-        bn.zero_grad()
-        x3 = torch.randn((3,) + shape[1:], requires_grad=True)
-        y3 = bn(x3)
-        gout3 = torch.randn(y3.shape)
-        (y3 * gout3).sum().backward()
-        for key, t in [("x3", x3), ("y3", y3), ("gout3", gout3), ("grad_x3", x3.grad),
-                       ("grad_weight3", bn.weight.grad), ("grad_bias3", bn.bias.grad)]:
-            store(tensors, f"{p}.{key}", t)
+        batchnorm_steps(tensors, p, bn, x2, (3,) + shape[1:])
 
 
 def activation_cases(tensors):

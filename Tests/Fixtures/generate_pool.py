@@ -39,7 +39,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from fixture_file import write_fixture
+from fixture_file import batchnorm_steps, store, write_fixture
 
 OUT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pool.safetensors")
 
@@ -92,10 +92,6 @@ UNPOOL_CASES = {
     "k2_size": ((1, 2, 5, 5), dict(kernel_size=2), (5, 5)),
     "k3s2p1": ((2, 1, 7, 7), dict(kernel_size=3, stride=2, padding=1), None),
 }
-
-
-def store(tensors, key, t):
-    tensors[key] = t.detach().contiguous().clone()
 
 
 def inputs(shape, ties=False):
@@ -159,24 +155,7 @@ def batchnorm2d_case(tensors):
     x1 = torch.randn(2, 3, 4, 5)
     store(tensors, f"{p}.x1", x1)
     store(tensors, f"{p}.y1", bn(x1))
-    x2 = torch.randn(3, 3, 2, 3, requires_grad=True)
-    y2 = bn(x2)
-    gout2 = torch.randn(y2.shape)
-    (y2 * gout2).sum().backward()
-    for key, t in [("x2", x2), ("y2", y2), ("gout2", gout2), ("grad_x2", x2.grad),
-                   ("grad_weight2", bn.weight.grad), ("grad_bias2", bn.bias.grad),
-                   ("running_mean", bn.running_mean), ("running_var", bn.running_var),
-                   ("num_batches_tracked", bn.num_batches_tracked)]:
-        store(tensors, f"{p}.{key}", t)
-    bn.eval()
-    bn.zero_grad()
-    x3 = torch.randn(2, 3, 3, 3, requires_grad=True)
-    y3 = bn(x3)
-    gout3 = torch.randn(y3.shape)
-    (y3 * gout3).sum().backward()
-    for key, t in [("x3", x3), ("y3", y3), ("gout3", gout3), ("grad_x3", x3.grad),
-                   ("grad_weight3", bn.weight.grad), ("grad_bias3", bn.bias.grad)]:
-        store(tensors, f"{p}.{key}", t)
+    batchnorm_steps(tensors, p, bn, torch.randn(3, 3, 2, 3, requires_grad=True), (2, 3, 3, 3))
 
 
 def main():
