@@ -33,7 +33,7 @@ struct DNNLPrimitive: @unchecked Sendable {
         primitive = p!
     }
 
-    /// Frees the primitive and its descriptor (a geometry built twice by racing threads).
+    /// Frees the primitive and its descriptor (its geometry left the cache, or lost a race).
     func destroy() {
         dnnl_primitive_destroy(primitive)
         dnnl_primitive_desc_destroy(descriptor)
