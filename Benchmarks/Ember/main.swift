@@ -74,12 +74,12 @@ let workloads: [Workload] = [
     evalPass("mlp_\(kind.rawValue)_eval", iterations: 1000, shape: [784]) { kind.make() }
 } + [
     // SimpleCNN with SGD momentum 0.9, as `ember train cnn`.
-    trainStep("cnn_1x28_train", iterations: 20, shape: [1, 28, 28], momentum: 0.9) { SimpleCNN() },
-    evalPass("cnn_1x28_eval", iterations: 50, shape: [1, 28, 28]) { SimpleCNN() },
-    trainStep("cnn_3x32_train", iterations: 20, shape: [3, 32, 32], momentum: 0.9) {
-        SimpleCNN(inChannels: 3, imageSize: 32)
+    trainStep("cnn_1x28_train", iterations: 20, shape: [1, 28, 28], momentum: 0.9) {
+        SimpleCNN(inChannels: 1, imageSize: 28)
     },
-    evalPass("cnn_3x32_eval", iterations: 50, shape: [3, 32, 32]) { SimpleCNN(inChannels: 3, imageSize: 32) },
+    evalPass("cnn_1x28_eval", iterations: 50, shape: [1, 28, 28]) { SimpleCNN(inChannels: 1, imageSize: 28) },
+    trainStep("cnn_3x32_train", iterations: 20, shape: [3, 32, 32], momentum: 0.9) { SimpleCNN() },
+    evalPass("cnn_3x32_eval", iterations: 50, shape: [3, 32, 32]) { SimpleCNN() },
     // ResNet18's layer1 convolution.
     Workload(name: "resnet_conv_forward", iterations: 10) {
         let conv = Conv2d(64, 64, kernelSize: 3, padding: 1, bias: false)

@@ -23,6 +23,8 @@ import time
 import torch
 from torch import nn
 
+from tutorial_models import SimpleCNN
+
 N16M = 16 * 1024 * 1024  # 16,777,216
 
 
@@ -116,29 +118,6 @@ def eval_pass(make_model, shape):
                 return model(x)
         return step
     return setup
-
-
-class SimpleCNN(nn.Module):
-    """The tutorial's SimpleCNN; 1x28x28 input gives 128*3*3 features, 3x32x32 128*4*4."""
-    def __init__(self, in_channels, side):
-        super().__init__()
-        self.layer1, self.layer2, self.layer3 = nn.Sequential(), nn.Sequential(), nn.Sequential()
-        for i, (layer, (cin, cout)) in enumerate(zip([self.layer1, self.layer2, self.layer3],
-                                                     [(in_channels, 32), (32, 64), (64, 128)])):
-            layer.add_module(f"conv{i + 1}", nn.Conv2d(cin, cout, 3, 1, padding=1))
-            layer.add_module(f"relu{i + 1}", nn.ReLU(True))
-            layer.add_module(f"pool{i + 1}", nn.MaxPool2d(2, 2))
-        s = side // 8
-        self.layer4 = nn.Sequential()
-        self.layer4.add_module("fc1", nn.Linear(128 * s * s, 512))
-        self.layer4.add_module("fc_relu1", nn.ReLU(True))
-        self.layer4.add_module("fc2", nn.Linear(512, 64))
-        self.layer4.add_module("fc_relu2", nn.ReLU(True))
-        self.layer4.add_module("fc3", nn.Linear(64, 10))
-
-    def forward(self, x):
-        x = self.layer3(self.layer2(self.layer1(x)))
-        return self.layer4(x.view(x.size(0), -1))
 
 
 def conv_forward():

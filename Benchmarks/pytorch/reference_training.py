@@ -19,6 +19,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from tutorial_models import SimpleCNN
+
 
 def read_idx(root, name):
     for candidate in (name, name + ".gz"):
@@ -49,25 +51,6 @@ def mlp(kind):
     return net
 
 
-class SimpleCNN(nn.Module):
-    def __init__(self):
-        super().__init__()
-        blocks = []
-        for i, (c_in, c_out) in enumerate([(1, 32), (32, 64), (64, 128)]):
-            layer = nn.Sequential()
-            layer.add_module(f"conv{i + 1}", nn.Conv2d(c_in, c_out, 3, 1, padding=1))
-            layer.add_module(f"relu{i + 1}", nn.ReLU(True))
-            layer.add_module(f"pool{i + 1}", nn.MaxPool2d(2, 2))
-            blocks.append(layer)
-        self.layer1, self.layer2, self.layer3 = blocks
-        self.layer4 = nn.Sequential(nn.Linear(1152, 512), nn.ReLU(True), nn.Linear(512, 64), nn.ReLU(True),
-                                    nn.Linear(64, 10))
-
-    def forward(self, x):
-        x = self.layer3(self.layer2(self.layer1(x)))
-        return self.layer4(x.view(x.size(0), -1))
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("kind", choices=["mlp", "cnn"])
@@ -83,7 +66,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     train, test = load(a.data, "train"), load(a.data, "t10k")
-    model = mlp(a.model) if a.kind == "mlp" else SimpleCNN()
+    model = mlp(a.model) if a.kind == "mlp" else SimpleCNN(1, 28)
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
     loss_fn = nn.CrossEntropyLoss()
     train_loader = DataLoader(train, batch_size=a.batch_size, shuffle=True)

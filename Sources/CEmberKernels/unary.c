@@ -59,7 +59,8 @@ static void unary_generic(int op, const float *x, float *out, int64_t n, float p
         EMBER_MAP(0.5f * v * (1.0f + tanhf(gelu_tanh_inner(v))));
     case EMBER_UNARY_LEAKY_RELU: EMBER_MAP(v > 0.0f ? v : v * p0);
     case EMBER_UNARY_SOFTPLUS: EMBER_MAP(v * p0 > p1 ? v : log1pf(expf(v * p0)) / p0);
-    case EMBER_UNARY_CLAMP: EMBER_MAP(v != v ? v : fminf(fmaxf(v, p0), p1));
+    case EMBER_UNARY_CLAMP:
+    case EMBER_UNARY_HARDTANH: EMBER_MAP(v != v ? v : fminf(fmaxf(v, p0), p1));
     case EMBER_UNARY_SQUARE: EMBER_MAP(v * v);
     case EMBER_UNARY_RECIPROCAL: EMBER_MAP(1.0f / v);
     default: break;
@@ -233,7 +234,9 @@ void ember_unary_backward_f32(int op, const float *grad, const float *x, const f
     case EMBER_UNARY_LEAKY_RELU: EMBER_GRAD_X(v > 0.0f ? g : g * p0);
     case EMBER_UNARY_SOFTPLUS: // sigmoid(beta x) below the threshold, 1 above
         EMBER_GRAD_X(v * p0 > p1 ? g : g / (1.0f + expf(-v * p0)));
-    case EMBER_UNARY_CLAMP: EMBER_GRAD_X((v >= p0 && v <= p1) ? g : 0.0f);
+    case EMBER_UNARY_CLAMP: // torch: (x > min) & (x < max), each test dropped without its bound
+        EMBER_GRAD_X(((p0 == -INFINITY || v > p0) && (p1 == INFINITY || v < p1)) ? g : 0.0f);
+    case EMBER_UNARY_HARDTANH: EMBER_GRAD_X((v <= p0 || v >= p1) ? 0.0f : g);
     case EMBER_UNARY_SQUARE: EMBER_GRAD_X(g * (2.0f * v));
     case EMBER_UNARY_RECIPROCAL: EMBER_GRAD_Y(-g * (v * v));
     default: break;

@@ -10,6 +10,9 @@ enum Fixtures {
     /// `core.safetensors`, loaded once.
     static let core: [String: Tensor] = load("core.safetensors")
 
+    /// `parity.safetensors` (`generate_parity.py`), loaded once.
+    static let parity: [String: Tensor] = load("parity.safetensors")
+
     static func load(_ file: String) -> [String: Tensor] {
         do {
             return try SafeTensors.load(from: folder.appendingPathComponent(file))
@@ -50,8 +53,9 @@ func expectClose(
     let a = actual.toArray(), e = expected.toArray()
     var worst = 0
     var worstExcess: Float = -.infinity
-    for i in a.indices {
-        let excess = abs(a[i] - e[i]) - (atol + rtol * abs(e[i]))
+    for i in a.indices where a[i] != e[i] {
+        // Infinities must match exactly: inf - inf would make the tolerance NaN.
+        let excess = a[i].isInfinite || e[i].isInfinite ? .infinity : abs(a[i] - e[i]) - (atol + rtol * abs(e[i]))
         if excess > worstExcess || (a[i].isNaN != e[i].isNaN) {
             worstExcess = a[i].isNaN != e[i].isNaN ? .infinity : excess
             worst = i
@@ -63,9 +67,9 @@ func expectClose(
         sourceLocation: sourceLocation)
 }
 
-/// Runs `opCase` on its fixture and compares outputs and gradients.
-func checkAgainstFixture(_ opCase: OpCase, rtol: Float = 1e-4, atol: Float = 1e-5) {
-    let data = Fixtures.core
+/// Runs `opCase` on its fixture (in `core.safetensors` unless `data` says otherwise) and
+/// compares outputs and gradients.
+func checkAgainstFixture(_ opCase: OpCase, in data: [String: Tensor] = Fixtures.core, rtol: Float = 1e-4, atol: Float = 1e-5) {
     let name = opCase.name
     var inputs: [Tensor] = []
     while let input = data["\(name).in\(inputs.count)"] {

@@ -36,7 +36,7 @@ struct SchedulerCase: Sendable, CustomStringConvertible {
         }
     }
 
-    func lastLR(_ scheduler: Kind) -> [Float] {
+    func lastLR(_ scheduler: Kind) -> [Double] {
         switch scheduler {
         case .epoch(let s): s.getLastLR()
         case .plateau(let s): s.getLastLR()
@@ -58,7 +58,7 @@ struct SchedulerCase: Sendable, CustomStringConvertible {
     }
 
     func expectMatches(epoch e: Int, _ scheduler: Kind, sourceLocation: SourceLocation = #_sourceLocation) {
-        let lrs = Tensor(shape: [2], scalars: lastLR(scheduler))
+        let lrs = Tensor(shape: [2], scalars: lastLR(scheduler).map { Float($0) })
         expectClose(lrs, expected[e], rtol: 1e-5, atol: 0, "\(name) learning rates at epoch \(e)", sourceLocation: sourceLocation)
     }
 }

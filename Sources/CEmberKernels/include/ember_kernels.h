@@ -73,6 +73,7 @@ typedef enum {
     EMBER_UNARY_CLAMP = 16,      // p0 = min, p1 = max (use -INFINITY / INFINITY for none)
     EMBER_UNARY_SQUARE = 17,
     EMBER_UNARY_RECIPROCAL = 18,
+    EMBER_UNARY_HARDTANH = 19,   // p0 = min, p1 = max: clamp with hardtanh's gradient rule
 } ember_unary_op;
 
 /// out[i] = op(x[i]; p0, p1). `out` may alias `x`.
@@ -82,7 +83,9 @@ void ember_unary_f32(int op, const float *x, float *out, int64_t n, float p0, fl
 /// the forward input `x` and/or the forward output `y` (either may be NULL when the op
 /// does not need it, as documented per op):
 ///   RELU: x          SIGMOID: y        TANH: y          GELU, GELU_TANH: x
-///   LEAKY_RELU: x    SOFTPLUS: x       CLAMP: x (gradient 0 outside [p0, p1])
+///   LEAKY_RELU: x    SOFTPLUS: x       CLAMP, HARDTANH: x (gradient only strictly
+///   inside (p0, p1), as PyTorch 2.15: 0 at either bound; for NaN, CLAMP gives 0 and
+///   HARDTANH passes the gradient; an infinite bound means no bound)
 ///   EXP: y           LOG: x            SQRT: y          RSQRT: y
 ///   SIN: x           COS: x            ABS: x           SQUARE: x    RECIPROCAL: y
 /// `out` may alias `grad`.

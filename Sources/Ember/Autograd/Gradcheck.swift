@@ -1,9 +1,11 @@
 /// The largest disagreement `gradcheck` found, to report in a failing test.
 public struct GradcheckResult: CustomStringConvertible {
+    /// Whether every gradient element agreed within the tolerances.
     public let passed: Bool
     /// Input index, element index, analytic and numeric values of the worst element.
     public let worst: (input: Int, element: Int, analytic: Float, numeric: Float)?
 
+    /// `passed` or `failed`, with the worst element when there is one.
     public var description: String {
         guard let worst else { return passed ? "gradcheck passed" : "gradcheck failed" }
         return "\(passed ? "passed" : "failed"): input \(worst.input) element \(worst.element): analytic \(worst.analytic), numeric \(worst.numeric)"

@@ -38,6 +38,7 @@ public final class Node: CustomStringConvertible {
         }
     }
 
+    /// `<name>`, as PyTorch prints a `grad_fn`.
     public var description: String { "<\(name)>" }
 }
 

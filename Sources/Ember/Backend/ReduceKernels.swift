@@ -79,3 +79,32 @@ enum ReduceKernels {
         return out
     }
 }
+
+extension ReduceKernels {
+    /// For each element, the product of the other elements of its slice along `dim`
+    /// (prefix product times suffix product): the gradient of `prod` without a division.
+    static func exclusiveProducts(_ x: Tensor, dim: Int) -> Tensor {
+        let x = x.to(.float32).contiguous()
+        let (outer, r, inner) = split(x.shape, dim: dim)
+        let out = Tensor(uninitialized: x.shape)
+        let p = x.floatPointer, o = out.floatPointer
+        overRows(outer: outer, rowWork: r * inner) { rows in
+            for row in rows {
+                let base = row * r * inner
+                for column in 0..<inner {
+                    var before: Float = 1
+                    for k in 0..<r {
+                        o[base + k * inner + column] = before
+                        before *= p[base + k * inner + column]
+                    }
+                    var after: Float = 1
+                    for k in stride(from: r - 1, through: 0, by: -1) {
+                        o[base + k * inner + column] *= after
+                        after *= p[base + k * inner + column]
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -2,8 +2,39 @@
 
 /// `max(0, x)` elementwise (`nn.ReLU`).
 public final class ReLU: Module {
+    /// A ReLU layer; it has no options.
     public override init() { super.init() }
+    /// `max(0, input)`, elementwise.
     public override func forward(_ input: Tensor) -> Tensor { input.relu() }
+}
+
+/// `min(max(0, x), 6)` elementwise (`nn.ReLU6`), as in MobileNet.
+public final class ReLU6: Module {
+    /// A ReLU6 layer; it has no options.
+    public override init() { super.init() }
+    /// `min(max(0, input), 6)`, elementwise.
+    public override func forward(_ input: Tensor) -> Tensor { input.relu6() }
+}
+
+/// `x` limited to `[minVal, maxVal]` elementwise (`nn.Hardtanh`).
+public final class Hardtanh: Module {
+    /// The lower bound.
+    public let minVal: Float
+    /// The upper bound.
+    public let maxVal: Float
+
+    /// A hard tanh with PyTorch's default bounds, -1 and 1.
+    public init(minVal: Float = -1, maxVal: Float = 1) {
+        precondition(maxVal > minVal, "Hardtanh: max_val (\(maxVal)) must be greater than min_val (\(minVal))")
+        self.minVal = minVal
+        self.maxVal = maxVal
+        super.init()
+    }
+
+    /// `input` clamped to `[minVal, maxVal]`, elementwise.
+    public override func forward(_ input: Tensor) -> Tensor { input.hardtanh(minVal: minVal, maxVal: maxVal) }
+    /// `min_val=-1.0, max_val=1.0`, as PyTorch prints it.
+    public override var extraRepr: String { "min_val=\(minVal), max_val=\(maxVal)" }
 }
 
 /// `x` where positive, `negativeSlope * x` elsewhere (`nn.LeakyReLU`).
@@ -17,19 +48,25 @@ public final class LeakyReLU: Module {
         super.init()
     }
 
+    /// `input` where positive, `negativeSlope * input` elsewhere.
     public override func forward(_ input: Tensor) -> Tensor { input.leakyRelu(negativeSlope: negativeSlope) }
+    /// `negative_slope=0.01`, as PyTorch prints it.
     public override var extraRepr: String { "negative_slope=\(negativeSlope)" }
 }
 
 /// `1 / (1 + exp(-x))` elementwise (`nn.Sigmoid`).
 public final class Sigmoid: Module {
+    /// A sigmoid layer; it has no options.
     public override init() { super.init() }
+    /// `1 / (1 + exp(-input))`, elementwise.
     public override func forward(_ input: Tensor) -> Tensor { input.sigmoid() }
 }
 
 /// Hyperbolic tangent elementwise (`nn.Tanh`).
 public final class Tanh: Module {
+    /// A tanh layer; it has no options.
     public override init() { super.init() }
+    /// `tanh(input)`, elementwise.
     public override func forward(_ input: Tensor) -> Tensor { input.tanh() }
 }
 
@@ -44,7 +81,9 @@ public final class GELU: Module {
         super.init()
     }
 
+    /// GELU of `input`, elementwise.
     public override func forward(_ input: Tensor) -> Tensor { input.gelu(approximate: approximate) }
+    /// `approximate='none'` or `approximate='tanh'`, as PyTorch prints it.
     public override var extraRepr: String { "approximate='\(approximate == .none ? "none" : "tanh")'" }
 }
 
@@ -59,7 +98,9 @@ public final class Softmax: Module {
         super.init()
     }
 
+    /// The softmax of `input` along `dim`.
     public override func forward(_ input: Tensor) -> Tensor { input.softmax(dim: dim) }
+    /// `dim=1`, as PyTorch prints it.
     public override var extraRepr: String { "dim=\(dim)" }
 }
 
@@ -74,6 +115,8 @@ public final class LogSoftmax: Module {
         super.init()
     }
 
+    /// The log-softmax of `input` along `dim`.
     public override func forward(_ input: Tensor) -> Tensor { input.logSoftmax(dim: dim) }
+    /// `dim=1`, as PyTorch prints it.
     public override var extraRepr: String { "dim=\(dim)" }
 }

@@ -35,10 +35,12 @@ public final class AdaptiveAvgPool2d: Module {
         super.init()
     }
 
+    /// The averages of `input` (`[N, C, H, W]` or `[C, H, W]`) over the adaptive windows.
     public override func forward(_ input: Tensor) -> Tensor {
         adaptiveAvgPool2d(input, outputSize: (outputSize.height, outputSize.width))
     }
 
+    /// `output_size=1`, as PyTorch prints it.
     public override var extraRepr: String { "output_size=\(outputSize)" }
 }
 
@@ -47,7 +49,7 @@ public final class AdaptiveAvgPool2d: Module {
 public final class AdaptiveMaxPool2d: Module {
     /// The target size.
     public let outputSize: AdaptiveSize
-    /// Whether the caller wants indices (`forwardWithIndices`); kept for PyTorch parity.
+    /// Whether the call gives `(values, indices)` where a pair is expected.
     public let returnIndices: Bool
 
     /// A pool to `outputSize`.
@@ -57,12 +59,22 @@ public final class AdaptiveMaxPool2d: Module {
         super.init()
     }
 
+    /// The maxima of the adaptive windows; `forwardWithIndices(_:)` also gives their indices.
     public override func forward(_ input: Tensor) -> Tensor { forwardWithIndices(input).values }
+
+    /// The maxima and their indices, for a pool built with `returnIndices: true`, wherever
+    /// the result is used as a pair: `let (values, indices) = pool(x)`.
+    @_disfavoredOverload
+    public func callAsFunction(_ input: Tensor) -> (values: Tensor, indices: Tensor) {
+        precondition(returnIndices, "AdaptiveMaxPool2d: indices were asked for, but the pool was built with returnIndices: false")
+        return forwardWithIndices(input)
+    }
 
     /// The pooled values and the indices of the maxima.
     public func forwardWithIndices(_ input: Tensor) -> (values: Tensor, indices: Tensor) {
         adaptiveMaxPool2dWithIndices(input, outputSize: (outputSize.height, outputSize.width))
     }
 
+    /// `output_size=1`, as PyTorch prints it.
     public override var extraRepr: String { "output_size=\(outputSize)" }
 }

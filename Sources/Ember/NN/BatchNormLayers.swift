@@ -53,6 +53,8 @@ open class BatchNorm: Module {
         precondition(input.ndim >= 2, "\(typeName): expected at least 2D input (got \(input.ndim)D input)")
     }
 
+    /// Normalises `input` with the batch's statistics in training mode (moving the running
+    /// statistics towards them when tracked) and with the running statistics in evaluation mode.
     open override func forward(_ input: Tensor) -> Tensor {
         checkInput(input)
         precondition(input.shape[1] == numFeatures,
@@ -70,6 +72,7 @@ open class BatchNorm: Module {
             weight: weight, bias: bias, training: useBatchStatistics, momentum: factor, eps: eps)
     }
 
+    /// The settings as PyTorch prints them: `300, eps=1e-05, momentum=0.1, affine=True, ...`.
     open override var extraRepr: String {
         let momentumText = momentum.map { "\($0)" } ?? "None"
         return "\(numFeatures), eps=\(eps), momentum=\(momentumText), affine=\(pythonBool(affine)), "
@@ -79,6 +82,7 @@ open class BatchNorm: Module {
 
 /// Batch normalisation of `[N, C]` or `[N, C, L]` input (`nn.BatchNorm1d`).
 open class BatchNorm1d: BatchNorm {
+    /// Requires 2-D `[N, C]` or 3-D `[N, C, L]` input.
     open override func checkInput(_ input: Tensor) {
         precondition(input.ndim == 2 || input.ndim == 3, "BatchNorm1d: expected 2D or 3D input (got \(input.ndim)D input)")
     }

@@ -56,6 +56,7 @@ open class Conv2d: Module {
         super.init()
     }
 
+    /// The convolution of `input`; a `paddingMode` other than `.zeros` pads `input` explicitly first.
     open override func forward(_ input: Tensor) -> Tensor {
         guard let mode = PadMode(rawValue: paddingMode.rawValue) else {
             return convolution2d("Conv2d", input, weight: weight, bias: bias, stride: stride, padding: padding,
@@ -66,6 +67,7 @@ open class Conv2d: Module {
                              dilation: dilation, groups: groups)
     }
 
+    /// The settings as PyTorch prints them: `1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)`.
     open override var extraRepr: String {
         convRepr(inChannels, outChannels, kernelSize: kernelSize, stride: stride,
                  padding: padding == .explicit(0) || padding == [0, 0] ? nil : padding.description, dilation: dilation, outputPadding: 0,
@@ -114,11 +116,13 @@ open class ConvTranspose2d: Module {
         super.init()
     }
 
+    /// The transposed convolution of `input`.
     open override func forward(_ input: Tensor) -> Tensor {
         convolutionTranspose2d("ConvTranspose2d", input, weight: weight, bias: bias, stride: stride, padding: padding,
                                outputPadding: outputPadding, groups: groups, dilation: dilation)
     }
 
+    /// The settings as PyTorch prints them: `128, 64, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1)`.
     open override var extraRepr: String {
         convRepr(inChannels, outChannels, kernelSize: kernelSize, stride: stride,
                  padding: padding.height == 0 && padding.width == 0 ? nil : padding.pairDescription,

@@ -13,6 +13,8 @@ public final class Dropout: Module {
         super.init()
     }
 
+    /// In training mode, `input` times a fresh random mask of zeros and `1 / (1 - p)`;
+    /// in evaluation mode (or with `p` 0), `input` itself.
     public override func forward(_ input: Tensor) -> Tensor {
         guard training, p > 0 else { return input }
         precondition(input.dtype == .float32, "Dropout: expected a float32 input, got \(input.dtype)")
@@ -32,5 +34,6 @@ public final class Dropout: Module {
         return mask
     }
 
+    /// `p=0.5, inplace=False`, as PyTorch prints it.
     public override var extraRepr: String { "p=\(p), inplace=False" }
 }

@@ -16,6 +16,9 @@ public final class Dropout2d: Module {
         super.init()
     }
 
+    /// In training mode, `input` with whole channels zeroed at random and the others scaled by
+    /// `1 / (1 - p)`; in evaluation mode, `input` itself. Warns, as PyTorch does, about input that
+    /// is not 4-D.
     public override func forward(_ input: Tensor) -> Tensor {
         if input.ndim == 3 {
             UserWarning.emit(
@@ -38,5 +41,6 @@ public final class Dropout2d: Module {
         return input * Dropout.mask(maskShape, p: p)
     }
 
+    /// `p=0.5, inplace=False`, as PyTorch prints it.
     public override var extraRepr: String { "p=\(p), inplace=False" }
 }

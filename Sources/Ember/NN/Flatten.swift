@@ -13,6 +13,8 @@ public final class Flatten: Module {
         super.init()
     }
 
+    /// `input.flatten(startDim: startDim, endDim: endDim)`.
     public override func forward(_ input: Tensor) -> Tensor { input.flatten(startDim: startDim, endDim: endDim) }
+    /// `start_dim=1, end_dim=-1`, as PyTorch prints it.
     public override var extraRepr: String { "start_dim=\(startDim), end_dim=\(endDim)" }
 }

@@ -13,7 +13,9 @@ public enum Init {
 
     /// The function that follows a layer, for `calculateGain`.
     public enum Nonlinearity: Sendable {
+        /// Linear and convolution layers without an activation: gain 1.
         case linear, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d
+        /// Activation functions, each with its own gain.
         case sigmoid, tanh, relu, leakyRelu, selu
     }
 

@@ -21,8 +21,10 @@ public struct IntPair: Equatable, Sendable, CustomStringConvertible, Expressible
         (self.height, self.width, isPair) = (height, width, true)
     }
 
+    /// The same size in both dimensions: `kernelSize: 3`.
     public init(integerLiteral value: Int) { self.init(value) }
 
+    /// A (height, width) pair: `kernelSize: [3, 5]`; exactly two values.
     public init(arrayLiteral elements: Int...) {
         precondition(elements.count == 2, "expected a pair of sizes (height, width), got \(elements)")
         self.init(elements[0], elements[1])

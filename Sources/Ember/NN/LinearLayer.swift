@@ -30,10 +30,12 @@ open class Linear: Module {
         super.init()
     }
 
+    /// `input @ weight^T + bias` over the last dimension; see `linear(_:weight:bias:)`.
     open override func forward(_ input: Tensor) -> Tensor {
         linear(input, weight: weight, bias: bias)
     }
 
+    /// `in_features=784, out_features=300, bias=True`, as PyTorch prints it.
     open override var extraRepr: String {
         "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(pythonBool(bias != nil))"
     }

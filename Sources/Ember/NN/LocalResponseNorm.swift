@@ -22,10 +22,12 @@ public final class LocalResponseNorm: Module {
         super.init()
     }
 
+    /// `input` (`[N, C, *]`) normalised across channels; see `localResponseNorm(_:size:alpha:beta:k:)`.
     public override func forward(_ input: Tensor) -> Tensor {
         localResponseNorm(input, size: size, alpha: alpha, beta: beta, k: k)
     }
 
+    /// `5, alpha=0.0001, beta=0.75, k=1.0`, as PyTorch prints it.
     public override var extraRepr: String { "\(size), alpha=\(alpha), beta=\(beta), k=\(k)" }
 }
 

@@ -97,6 +97,7 @@ public protocol ModuleTensorValue {
 }
 
 extension Tensor: ModuleTensorValue {
+    /// The stored tensor; stops with a message naming the property when none was assigned yet.
     public init(moduleTensor: Tensor?, role: String, name: String?) {
         guard let moduleTensor else {
             preconditionFailure("Module: \(role)\(name.map { " '\($0)'" } ?? "") read before a tensor was assigned to it")
@@ -104,11 +105,14 @@ extension Tensor: ModuleTensorValue {
         self = moduleTensor
     }
 
+    /// The tensor itself.
     public var moduleTensor: Tensor? { self }
 }
 
 extension Optional: ModuleTensorValue where Wrapped == Tensor {
+    /// The stored tensor, or nil for an absent parameter or buffer.
     public init(moduleTensor: Tensor?, role: String, name: String?) { self = moduleTensor }
+    /// The wrapped tensor, if any.
     public var moduleTensor: Tensor? { self }
 }
 

@@ -1,7 +1,18 @@
 /// 2-D max pooling (`nn.MaxPool2d`) of `[N, C, H, W]` or `[C, H, W]` input; see
 /// `maxPool2d(_:kernelSize:stride:padding:dilation:ceilMode:)` for the semantics.
-/// `forward` returns the pooled values; `forwardWithIndices` also returns the indices that
-/// `MaxUnpool2d` takes (PyTorch's `return_indices=True`).
+///
+/// Built with `returnIndices: true`, the normal call also gives the indices that
+/// `MaxUnpool2d` takes, as PyTorch's `return_indices=True` does, wherever the result is
+/// used as a pair:
+///
+/// ```swift
+/// let pool = MaxPool2d(kernelSize: 2, returnIndices: true), unpool = MaxUnpool2d(kernelSize: 2)
+/// let (values, indices) = pool(x)
+/// let restored = unpool(values, indices)     // or unpool(pool(x))
+/// ```
+///
+/// Where a single tensor is expected (`let y = pool(x)`, inside `Sequential`) the call
+/// gives the values alone.
 public final class MaxPool2d: Module {
     /// The window size.
     public let kernelSize: IntPair
@@ -13,7 +24,7 @@ public final class MaxPool2d: Module {
     public let dilation: IntPair
     /// Whether the output size rounds up.
     public let ceilMode: Bool
-    /// Whether the caller wants indices (`forwardWithIndices`); kept for PyTorch parity.
+    /// Whether the call gives `(values, indices)` where a pair is expected.
     public let returnIndices: Bool
 
     /// A max pool with PyTorch's arguments and defaults.
@@ -30,8 +41,17 @@ public final class MaxPool2d: Module {
         super.init()
     }
 
+    /// The pooled maxima; `forwardWithIndices(_:)` also gives their indices.
     public override func forward(_ input: Tensor) -> Tensor {
         maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+    }
+
+    /// The pooled values and the flat per-plane index of each maximum, for a pool built
+    /// with `returnIndices: true`: `let (values, indices) = pool(x)`.
+    @_disfavoredOverload
+    public func callAsFunction(_ input: Tensor) -> (values: Tensor, indices: Tensor) {
+        precondition(returnIndices, "MaxPool2d: indices were asked for, but the pool was built with returnIndices: false")
+        return forwardWithIndices(input)
     }
 
     /// The pooled values and the flat per-plane index of each maximum.
@@ -40,6 +60,7 @@ public final class MaxPool2d: Module {
                              dilation: dilation, ceilMode: ceilMode)
     }
 
+    /// The settings as PyTorch prints them: `kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False`.
     public override var extraRepr: String {
         "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding), dilation=\(dilation), ceil_mode=\(pythonBool(ceilMode))"
     }
@@ -75,16 +96,20 @@ public final class AvgPool2d: Module {
         super.init()
     }
 
+    /// The means of the windows of `input`.
     public override func forward(_ input: Tensor) -> Tensor {
         avgPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
                   countIncludePad: countIncludePad, divisorOverride: divisorOverride)
     }
 
+    /// `kernel_size=2, stride=2, padding=0`, as PyTorch prints it.
     public override var extraRepr: String { "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding)" }
 }
 
 /// The partial inverse of `MaxPool2d` (`nn.MaxUnpool2d`): call it with the pooled values
-/// and their indices, `unpool(values, indices: indices)`; see `maxUnpool2d`.
+/// and their indices, `unpool(values, indices)`, or with a pool's pair, `unpool(pool(x))`
+/// (see `maxUnpool2d`). It cannot run on values alone, so it cannot stand in a
+/// `Sequential` (as in PyTorch, where `forward` needs both).
 public final class MaxUnpool2d: Module {
     /// The pooling window size.
     public let kernelSize: IntPair
@@ -101,9 +126,19 @@ public final class MaxUnpool2d: Module {
         super.init()
     }
 
-    /// Unpooling needs indices: call `callAsFunction(_:indices:outputSize:)` instead.
+    /// Unpooling needs indices: call `unpool(values, indices)` or `unpool(pool(x))` instead.
     public override func forward(_ input: Tensor) -> Tensor {
-        preconditionFailure("MaxUnpool2d: forward needs the indices of the max pool, call unpool(input, indices: indices)")
+        preconditionFailure("MaxUnpool2d: forward() missing 1 required positional argument: 'indices'; call unpool(values, indices) or unpool(pool(x)) with a MaxPool2d built with returnIndices: true")
+    }
+
+    /// `unpool(values, indices)`, PyTorch's positional form.
+    public func callAsFunction(_ input: Tensor, _ indices: Tensor, outputSize: [Int]? = nil) -> Tensor {
+        callAsFunction(input, indices: indices, outputSize: outputSize)
+    }
+
+    /// Unpools the pair a `MaxPool2d(returnIndices: true)` call gives: `unpool(pool(x))`.
+    public func callAsFunction(_ pooled: (values: Tensor, indices: Tensor), outputSize: [Int]? = nil) -> Tensor {
+        callAsFunction(pooled.values, indices: pooled.indices, outputSize: outputSize)
     }
 
     /// Places each value of `input` at its index in a zero output of `outputSize` (default
@@ -113,6 +148,7 @@ public final class MaxUnpool2d: Module {
                     outputSize: outputSize)
     }
 
+    /// `kernel_size=(2, 2), stride=(2, 2), padding=(0, 0)`, as PyTorch prints it.
     public override var extraRepr: String {
         "kernel_size=\(kernelSize.pairDescription), stride=\(stride.pairDescription), padding=\(padding.pairDescription)"
     }

@@ -83,15 +83,21 @@ public struct IncompatibleKeys: Equatable, Sendable {
 public struct StateDictError: Error, Equatable, CustomStringConvertible {
     /// A key whose tensor has a different shape in the checkpoint and in the model.
     public struct ShapeMismatch: Equatable, Sendable {
+        /// The state-dict key.
         public let key: String
+        /// The shape of the tensor being loaded.
         public let checkpointShape: [Int]
+        /// The shape of the module's tensor.
         public let modelShape: [Int]
     }
 
     /// The class of the module being loaded.
     public let moduleName: String
+    /// Keys of the module that the state dict lacks.
     public let missingKeys: [String]
+    /// Keys of the state dict that the module lacks.
     public let unexpectedKeys: [String]
+    /// Keys whose tensors have different shapes in the state dict and in the module.
     public let shapeMismatches: [ShapeMismatch]
 
     /// PyTorch's wording, one problem kind per line.

@@ -20,10 +20,12 @@ public final class Upsample: Module {
         super.init()
     }
 
+    /// `input` resized with `interpolate`.
     public override func forward(_ input: Tensor) -> Tensor {
         interpolate(input, size: size, scaleFactor: scaleFactor.map { ($0, $0) }, mode: mode, alignCorners: alignCorners)
     }
 
+    /// `scale_factor=2.0, mode='nearest'` (or `size=...`), as PyTorch prints it.
     public override var extraRepr: String {
         let target = scaleFactor.map { "scale_factor=\($0)" } ?? "size=\(size!)"
         return "\(target), mode='\(mode.rawValue)'"

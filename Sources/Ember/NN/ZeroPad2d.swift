@@ -15,8 +15,10 @@ public final class ZeroPad2d: Module {
         super.init()
     }
 
+    /// `input` padded with zeros (cropped where a size is negative).
     public override func forward(_ input: Tensor) -> Tensor { pad(input, padding, mode: .constant, value: 0) }
 
+    /// `(1, 1, 1, 1)`: left, right, top, bottom, as PyTorch prints it.
     public override var extraRepr: String {
         "(\(padding.left), \(padding.right), \(padding.top), \(padding.bottom))"
     }

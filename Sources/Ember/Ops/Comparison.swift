@@ -21,19 +21,61 @@ extension Tensor {
         return out
     }
 
+    /// Where `self == other`, elementwise with broadcasting, as a bool tensor (`torch.eq`).
     public func eq(_ other: Tensor) -> Tensor { compare(other, EMBER_CMP_EQ, "eq") }
+    /// Where `self != other`, elementwise with broadcasting, as a bool tensor (`torch.ne`).
     public func ne(_ other: Tensor) -> Tensor { compare(other, EMBER_CMP_NE, "ne") }
+    /// Where `self < other`, elementwise with broadcasting, as a bool tensor (`torch.lt`).
     public func lt(_ other: Tensor) -> Tensor { compare(other, EMBER_CMP_LT, "lt") }
+    /// Where `self <= other`, elementwise with broadcasting, as a bool tensor (`torch.le`).
     public func le(_ other: Tensor) -> Tensor { compare(other, EMBER_CMP_LE, "le") }
+    /// Where `self > other`, elementwise with broadcasting, as a bool tensor (`torch.gt`).
     public func gt(_ other: Tensor) -> Tensor { compare(other, EMBER_CMP_GT, "gt") }
+    /// Where `self >= other`, elementwise with broadcasting, as a bool tensor (`torch.ge`).
     public func ge(_ other: Tensor) -> Tensor { compare(other, EMBER_CMP_GE, "ge") }
 
+    /// `lhs.eq(rhs)`: elementwise `==` as a bool tensor (PyTorch's `x == y` on tensors).
     public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.eq(rhs) }
+    /// `lhs.ne(rhs)`: elementwise `!=` as a bool tensor (PyTorch's `x != y` on tensors).
     public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.ne(rhs) }
+    /// `lhs.lt(rhs)`: elementwise `<` as a bool tensor (PyTorch's `x < y` on tensors).
     public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.lt(rhs) }
+    /// `lhs.le(rhs)`: elementwise `<=` as a bool tensor (PyTorch's `x <= y` on tensors).
     public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.le(rhs) }
+    /// `lhs.gt(rhs)`: elementwise `>` as a bool tensor (PyTorch's `x > y` on tensors).
     public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.gt(rhs) }
+    /// `lhs.ge(rhs)`: elementwise `>=` as a bool tensor (PyTorch's `x >= y` on tensors).
     public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.ge(rhs) }
+
+    // Scalar operands, `x.gt(threshold)` and `x .> 0.5`: any Swift float or integer value,
+    // compared as float32 as a 0-d tensor would be. (Literals also work through the tensor
+    // forms, since a literal is a tensor.)
+
+    public func eq<S: BinaryFloatingPoint>(_ other: S) -> Tensor { eq(Tensor(Float(other))) }
+    public func ne<S: BinaryFloatingPoint>(_ other: S) -> Tensor { ne(Tensor(Float(other))) }
+    public func lt<S: BinaryFloatingPoint>(_ other: S) -> Tensor { lt(Tensor(Float(other))) }
+    public func le<S: BinaryFloatingPoint>(_ other: S) -> Tensor { le(Tensor(Float(other))) }
+    public func gt<S: BinaryFloatingPoint>(_ other: S) -> Tensor { gt(Tensor(Float(other))) }
+    public func ge<S: BinaryFloatingPoint>(_ other: S) -> Tensor { ge(Tensor(Float(other))) }
+    public func eq<S: BinaryInteger>(_ other: S) -> Tensor { eq(Tensor(Float(other))) }
+    public func ne<S: BinaryInteger>(_ other: S) -> Tensor { ne(Tensor(Float(other))) }
+    public func lt<S: BinaryInteger>(_ other: S) -> Tensor { lt(Tensor(Float(other))) }
+    public func le<S: BinaryInteger>(_ other: S) -> Tensor { le(Tensor(Float(other))) }
+    public func gt<S: BinaryInteger>(_ other: S) -> Tensor { gt(Tensor(Float(other))) }
+    public func ge<S: BinaryInteger>(_ other: S) -> Tensor { ge(Tensor(Float(other))) }
+
+    public static func .== <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.eq(rhs) }
+    public static func .!= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.ne(rhs) }
+    public static func .< <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.lt(rhs) }
+    public static func .<= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.le(rhs) }
+    public static func .> <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.gt(rhs) }
+    public static func .>= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.ge(rhs) }
+    public static func .== <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.eq(rhs) }
+    public static func .!= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.ne(rhs) }
+    public static func .< <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.lt(rhs) }
+    public static func .<= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.le(rhs) }
+    public static func .> <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.gt(rhs) }
+    public static func .>= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.ge(rhs) }
 
     /// Elementwise logical not of a bool tensor.
     public func logicalNot() -> Tensor { bool().eq(Tensor(0)) }

@@ -58,13 +58,21 @@ extension Tensor {
         result.to(dtype).writeRaw(into: self)
     }
 
+    /// Adds `rhs`, broadcast to this shape, in place (`x.add_(y)`).
     public static func += (lhs: inout Tensor, rhs: Tensor) { lhs.updateInPlace(EMBER_BINARY_ADD, rhs, "add_") }
+    /// Subtracts `rhs`, broadcast to this shape, in place (`x.sub_(y)`).
     public static func -= (lhs: inout Tensor, rhs: Tensor) { lhs.updateInPlace(EMBER_BINARY_SUB, rhs, "sub_") }
+    /// Multiplies by `rhs`, broadcast to this shape, in place (`x.mul_(y)`).
     public static func *= (lhs: inout Tensor, rhs: Tensor) { lhs.updateInPlace(EMBER_BINARY_MUL, rhs, "mul_") }
+    /// Divides by `rhs`, broadcast to this shape, in place (`x.div_(y)`).
     public static func /= (lhs: inout Tensor, rhs: Tensor) { lhs.updateInPlace(EMBER_BINARY_DIV, rhs, "div_") }
+    /// Adds a scalar in place (`x.add_(2)`).
     public static func += <S: BinaryFloatingPoint>(lhs: inout Tensor, rhs: S) { lhs += Tensor(Float(rhs)) }
+    /// Subtracts a scalar in place (`x.sub_(2)`).
     public static func -= <S: BinaryFloatingPoint>(lhs: inout Tensor, rhs: S) { lhs -= Tensor(Float(rhs)) }
+    /// Multiplies by a scalar in place (`x.mul_(2)`).
     public static func *= <S: BinaryFloatingPoint>(lhs: inout Tensor, rhs: S) { lhs *= Tensor(Float(rhs)) }
+    /// Divides by a scalar in place (`x.div_(2)`).
     public static func /= <S: BinaryFloatingPoint>(lhs: inout Tensor, rhs: S) { lhs /= Tensor(Float(rhs)) }
 
     /// `self += alpha * other` in place (`x.add_(other, alpha=...)`), the optimizer step.

@@ -60,6 +60,12 @@ extension Tensor {
         scatterLike(dim: dim, index: index, src: src, accumulate: false)
     }
 
+    /// A copy with `value` written at `index` along `dim` (`torch.scatter(x, dim, index, value)`);
+    /// the overwritten positions get no gradient.
+    public func scatter(dim: Int, index: Tensor, value: Float) -> Tensor {
+        scatterLike(dim: dim, index: index, src: Tensor.full(index.shape, value), accumulate: false)
+    }
+
     /// A copy with `src` values added at `index` along `dim` (`torch.scatter_add`).
     public func scatterAdd(dim: Int, index: Tensor, src: Tensor) -> Tensor {
         scatterLike(dim: dim, index: index, src: src, accumulate: true)
@@ -140,6 +146,25 @@ extension Tensor {
     public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
         precondition(mask.dtype == .bool, "masked_fill only supports boolean masks, but got mask with dtype \(mask.dtype)")
         return Tensor.where(mask, Tensor(value).to(dtype), self).sumToShapeIfBroadcast(shape)
+    }
+
+    /// A copy with `value` where `mask` is true (`x.masked_fill(mask, value=v)`).
+    public func maskedFill(_ mask: Tensor, value: Float) -> Tensor { maskedFill(mask, value) }
+
+    /// `a` where `condition` is true, the scalar `b` elsewhere (`torch.where(c, a, 0.0)`);
+    /// the result keeps `a`'s dtype.
+    public static func `where`<S: BinaryFloatingPoint>(_ condition: Tensor, _ a: Tensor, _ b: S) -> Tensor {
+        `where`(condition, a, Tensor(Float(b)).to(a.dtype))
+    }
+
+    /// The scalar `a` where `condition` is true, `b` elsewhere; the result keeps `b`'s dtype.
+    public static func `where`<S: BinaryFloatingPoint>(_ condition: Tensor, _ a: S, _ b: Tensor) -> Tensor {
+        `where`(condition, Tensor(Float(a)).to(b.dtype), b)
+    }
+
+    /// One of two scalars per element of `condition`, as float32.
+    public static func `where`<S: BinaryFloatingPoint>(_ condition: Tensor, _ a: S, _ b: S) -> Tensor {
+        `where`(condition, Tensor(Float(a)), Tensor(Float(b)))
     }
 
     /// Elements of `a` where `condition` is true, of `b` elsewhere, with broadcasting

@@ -80,6 +80,9 @@ extension Tensor {
         }
     }
 
+    /// `unsqueeze(_:)` with the label the other dim-taking methods use.
+    public func unsqueeze(dim: Int) -> Tensor { unsqueeze(dim) }
+
     /// Reorders dimensions (`x.permute(2, 0, 1)`).
     public func permute(_ dims: [Int]) -> Tensor {
         precondition(dims.count == ndim, "permute: number of dims \(dims.count) doesn't match the tensor's \(ndim) dims (shape \(shape))")
@@ -94,6 +97,9 @@ extension Tensor {
     /// `x.permute(a, b, ...)`.
     public func permute(_ dims: Int...) -> Tensor { permute(dims) }
 
+    /// `permute(_:)` with the label of PyTorch's keyword (`x.permute(dims=(2, 0, 1))`).
+    public func permute(dims: [Int]) -> Tensor { permute(dims) }
+
     /// Swaps two dimensions (`torch.transpose`).
     public func transpose(_ dim0: Int, _ dim1: Int) -> Tensor {
         let a = Shape.normalize(dim0, rank: ndim, op: "transpose")
@@ -103,6 +109,9 @@ extension Tensor {
         let out = aliased(shape: order.map { shape[$0] }, strides: order.map { strides[$0] })
         return Tensor.record("TransposeBackward", output: out, inputs: [self]) { g in [g.transpose(a, b)] }
     }
+
+    /// `transpose(_:_:)` with PyTorch's keyword labels.
+    public func transpose(dim0: Int, dim1: Int) -> Tensor { transpose(dim0, dim1) }
 
     /// The transpose of a matrix (`x.t()`); vectors and scalars are returned as they are.
     public func t() -> Tensor {
@@ -215,6 +224,16 @@ extension Tensor {
         for i in 0..<d { items[i] = .range(start: 0, step: 1, count: shape[i]) }
         items[d] = .range(start: begin, step: 1, count: length)
         return sliced(items)
+    }
+
+    /// Elements `start..<end` by `step` along `dim` (`x[:, start:end:step]` in Python), a
+    /// view. Bounds follow Python: negative values count from the end, nil means the start
+    /// or the end, and out-of-range bounds are clamped.
+    public func slice(dim: Int, start: Int? = nil, end: Int? = nil, step: Int = 1) -> Tensor {
+        let d = Shape.normalize(dim, rank: ndim, op: "slice")
+        var parts = [any TensorIndex](repeating: TensorRange.all, count: d + 1)
+        parts[d] = PythonSlice(start: start, end: end, step: step)
+        return self[indices: parts]
     }
 
     /// The slice at `index` along `dim`, dropping that dimension (`torch.select`), a view.

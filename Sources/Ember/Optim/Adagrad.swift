@@ -38,14 +38,16 @@ public final class Adagrad: Optimizer {
         }
     }
 
+    /// Adagrad keeps `step` and `sum` for every parameter.
     public override func stateNames(for group: ParamGroup) -> Set<String> {
         ["step", "sum"]
     }
 
     private func initialState(for param: Tensor, in group: ParamGroup) -> [String: Tensor] {
-        initializedState(for: param, in: group, fill: group.initialAccumulatorValue)
+        initializedState(for: param, in: group, fill: Float(group.initialAccumulatorValue))
     }
 
+    /// One Adagrad step for the group's parameters that have a gradient.
     public override func update(_ group: ParamGroup) {
         forEachParameterWithGrad(in: group) { param, grad in
             let state = initialState(for: param, in: group)

@@ -38,10 +38,12 @@ public class Adam: Optimizer {
         ])
     }
 
+    /// `step`, `exp_avg` and `exp_avg_sq`, plus `max_exp_avg_sq` with `amsgrad`.
     public override func stateNames(for group: ParamGroup) -> Set<String> {
         group.amsgrad ? ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["step", "exp_avg", "exp_avg_sq"]
     }
 
+    /// One Adam (or AdamW) step for the group's parameters that have a gradient.
     public override func update(_ group: ParamGroup) {
         let (lr, (beta1, beta2), weightDecay) = (group.number("lr"), group.pair("betas"), group.number("weight_decay"))
         let decoupled = group["decoupled_weight_decay"] == .flag(true)

@@ -21,6 +21,7 @@ public final class CosineAnnealingLR: LRScheduler {
         super.init(optimizer)
     }
 
+    /// The next point of the cosine schedule, from the current rates as PyTorch computes it.
     public override func getLR() -> [Double] {
         if isInitial { return currentLRs }
         let epoch = Double(lastEpoch), period = Double(tMax), etaMin = Double(decimal: etaMin)

@@ -10,6 +10,7 @@ public final class ExponentialLR: LRScheduler {
         super.init(optimizer)
     }
 
+    /// The current rates times `gamma` (unchanged at the initial step).
     public override func getLR() -> [Double] {
         isInitial ? currentLRs : currentLRs.map { $0 * Double(decimal: gamma) }
     }

@@ -20,7 +20,7 @@ open class LRScheduler {
     /// The epoch the current learning rates belong to (`last_epoch`); 0 after construction.
     public internal(set) var lastEpoch = -1
     /// The learning rates set by the latest step, one per group (`get_last_lr()`).
-    public internal(set) var lastLR: [Float] = []
+    public internal(set) var lastLR: [Double] = []
     /// True only during the initial step made by the constructor (`_is_initial`).
     public private(set) var isInitial = false
     /// Steps taken, the initial one included (`_step_count`).
@@ -39,7 +39,7 @@ open class LRScheduler {
     }
 
     /// Each group's `initial_lr` (`base_lrs`).
-    public var baseLRs: [Float] { initialLRs.map { Float($0) } }
+    public var baseLRs: [Double] { initialLRs }
 
     /// The groups' learning rates as they are now, in double precision.
     public var currentLRs: [Double] { optimizer.paramGroups.map { $0.number("lr") } }
@@ -67,7 +67,7 @@ open class LRScheduler {
     }
 
     /// The learning rates set by the latest step (`get_last_lr()`).
-    public func getLastLR() -> [Float] { lastLR }
+    public func getLastLR() -> [Double] { lastLR }
 
     // MARK: State dict
 
@@ -87,7 +87,7 @@ open class LRScheduler {
         let base = try reader.numbers("base_lrs", count: groups)
         let epoch = try reader.count("last_epoch")
         let steps = try reader.count("_step_count")
-        let last = try reader.floats("_last_lr", count: groups)
+        let last = try reader.numbers("_last_lr", count: groups)
         (initialLRs, lastEpoch, stepCount, lastLR) = (base, epoch, steps, last)
     }
 }

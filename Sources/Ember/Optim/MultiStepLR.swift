@@ -15,6 +15,7 @@ public final class MultiStepLR: LRScheduler {
         super.init(optimizer)
     }
 
+    /// The current rates times `gamma` once for each time `milestones` lists `lastEpoch`.
     public override func getLR() -> [Double] {
         let hits = milestones.filter { $0 == lastEpoch }.count
         if hits == 0 { return currentLRs }

@@ -12,6 +12,7 @@ public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
     /// The state dict was saved with a different number of parameter groups.
     case groupCountMismatch(expected: Int, actual: Int)
 
+    /// The message: the entry, what is wrong with it and the likely cause.
     public var description: String {
         switch self {
         case .missingKey(let key):

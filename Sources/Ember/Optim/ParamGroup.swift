@@ -2,8 +2,11 @@
 /// (`betas`). Numbers are kept in double precision because PyTorch computes with its
 /// hyper-parameters as Python floats (bias corrections, `1 - beta`, decayed learning rates).
 public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
+    /// A number such as `lr`, in double precision.
     case number(Double)
+    /// A switch such as `nesterov`.
     case flag(Bool)
+    /// A pair such as `betas`.
     case pair(Double, Double)
 
     /// A number given as a `Float` (see `Double(decimal:)`).
@@ -11,6 +14,7 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
     /// A pair given as `Float`s (see `Double(decimal:)`).
     static func pair(_ a: Float, _ b: Float) -> OptionValue { .pair(Double(decimal: a), Double(decimal: b)) }
 
+    /// The value as text: `0.01`, `true` or `(0.9, 0.999)`.
     public var description: String {
         switch self {
         case .number(let value): "\(value)"
@@ -33,8 +37,9 @@ extension Double {
 /// `optimizer.param_groups` dictionaries.
 ///
 /// Options are keyed by their PyTorch names (`lr`, `weight_decay`, `betas`, ...); the typed
-/// properties read and write them as `Float`, e.g. `optimizer.paramGroups[0].lr = 0.01`,
-/// which is what learning-rate schedulers do (internally they stay in double precision).
+/// properties read and write them as `Double`, the Python float PyTorch keeps: an `lr: 0.01`
+/// given as a `Float` reads back as exactly 0.01, and after `StepLR` with gamma 0.1 as
+/// 0.0010000000000000002, the value PyTorch prints (`optimizer.paramGroups[0].lr`).
 /// Options left out when building a group take the optimizer's defaults:
 ///
 /// ```swift
@@ -85,29 +90,29 @@ public struct ParamGroup {
     // MARK: Typed options
 
     /// Learning rate (`lr`).
-    public var lr: Float {
-        get { Float(number("lr")) }
+    public var lr: Double {
+        get { number("lr") }
         set { options["lr"] = .number(newValue) }
     }
     /// The learning rate a scheduler started from (`initial_lr`), set when the first
     /// scheduler is attached.
-    public var initialLR: Float {
-        get { Float(number("initial_lr")) }
+    public var initialLR: Double {
+        get { number("initial_lr") }
         set { options["initial_lr"] = .number(newValue) }
     }
     /// Momentum factor (`momentum`; SGD, RMSprop).
-    public var momentum: Float {
-        get { Float(number("momentum")) }
+    public var momentum: Double {
+        get { number("momentum") }
         set { options["momentum"] = .number(newValue) }
     }
     /// Dampening for momentum (`dampening`; SGD).
-    public var dampening: Float {
-        get { Float(number("dampening")) }
+    public var dampening: Double {
+        get { number("dampening") }
         set { options["dampening"] = .number(newValue) }
     }
     /// Weight decay (`weight_decay`): an L2 penalty, or decoupled decay for AdamW.
-    public var weightDecay: Float {
-        get { Float(number("weight_decay")) }
+    public var weightDecay: Double {
+        get { number("weight_decay") }
         set { options["weight_decay"] = .number(newValue) }
     }
     /// Nesterov momentum (`nesterov`; SGD).
@@ -121,16 +126,13 @@ public struct ParamGroup {
         set { options["maximize"] = .flag(newValue) }
     }
     /// Running-average coefficients of the gradient and its square (`betas`; Adam, AdamW).
-    public var betas: (Float, Float) {
-        get {
-            let (a, b) = pair("betas")
-            return (Float(a), Float(b))
-        }
+    public var betas: (Double, Double) {
+        get { pair("betas") }
         set { options["betas"] = .pair(newValue.0, newValue.1) }
     }
     /// Term added to the denominator for numerical stability (`eps`).
-    public var eps: Float {
-        get { Float(number("eps")) }
+    public var eps: Double {
+        get { number("eps") }
         set { options["eps"] = .number(newValue) }
     }
     /// Use the AMSGrad variant (`amsgrad`; Adam, AdamW).
@@ -139,8 +141,8 @@ public struct ParamGroup {
         set { options["amsgrad"] = .flag(newValue) }
     }
     /// Smoothing constant (`alpha`; RMSprop).
-    public var alpha: Float {
-        get { Float(number("alpha")) }
+    public var alpha: Double {
+        get { number("alpha") }
         set { options["alpha"] = .number(newValue) }
     }
     /// Normalize by the estimated variance of the gradient (`centered`; RMSprop).
@@ -149,13 +151,13 @@ public struct ParamGroup {
         set { options["centered"] = .flag(newValue) }
     }
     /// Learning-rate decay (`lr_decay`; Adagrad).
-    public var lrDecay: Float {
-        get { Float(number("lr_decay")) }
+    public var lrDecay: Double {
+        get { number("lr_decay") }
         set { options["lr_decay"] = .number(newValue) }
     }
     /// Starting value of the accumulators (`initial_accumulator_value`; Adagrad).
-    public var initialAccumulatorValue: Float {
-        get { Float(number("initial_accumulator_value")) }
+    public var initialAccumulatorValue: Double {
+        get { number("initial_accumulator_value") }
         set { options["initial_accumulator_value"] = .number(newValue) }
     }
 

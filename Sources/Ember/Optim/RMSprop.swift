@@ -37,6 +37,7 @@ public final class RMSprop: Optimizer {
         ])
     }
 
+    /// `step` and `square_avg`, plus `momentum_buffer` with momentum and `grad_avg` when centered.
     public override func stateNames(for group: ParamGroup) -> Set<String> {
         var names: Set = ["step", "square_avg"]
         if group.momentum > 0 { names.insert("momentum_buffer") }
@@ -44,6 +45,7 @@ public final class RMSprop: Optimizer {
         return names
     }
 
+    /// One RMSprop step for the group's parameters that have a gradient.
     public override func update(_ group: ParamGroup) {
         let alpha = group.number("alpha")
         let args = ember_rmsprop_args(

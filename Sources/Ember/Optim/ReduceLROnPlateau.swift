@@ -16,6 +16,7 @@
 public final class ReduceLROnPlateau {
     /// Whether the metric should go down (a loss) or up (an accuracy).
     public enum Mode: Sendable {
+        /// `.min`: lower is better (a loss); `.max`: higher is better (an accuracy).
         case min, max
     }
 
@@ -56,7 +57,7 @@ public final class ReduceLROnPlateau {
     /// Epochs stepped so far (`last_epoch`).
     public private(set) var lastEpoch = 0
     /// The learning rates after the latest step, one per group (`get_last_lr()`).
-    public private(set) var lastLR: [Float]
+    public private(set) var lastLR: [Double]
 
     /// Watches a metric for `optimizer`; the arguments are PyTorch's, with `minLR` the floor
     /// of every group (set `minLRs` for one per group).
@@ -101,7 +102,7 @@ public final class ReduceLROnPlateau {
     }
 
     /// The learning rates after the latest step (`get_last_lr()`).
-    public func getLastLR() -> [Float] { lastLR }
+    public func getLastLR() -> [Double] { lastLR }
 
     /// PyTorch's comparison, in Python float arithmetic.
     private func isBetter(_ metric: Float) -> Bool {
@@ -146,7 +147,7 @@ public final class ReduceLROnPlateau {
         let bad = try reader.count("num_bad_epochs")
         let cooldown = try reader.count("cooldown_counter")
         let epoch = try reader.count("last_epoch")
-        let last = try reader.floats("_last_lr", count: optimizer.paramGroups.count)
+        let last = try reader.numbers("_last_lr", count: optimizer.paramGroups.count)
         (self.best, numBadEpochs, cooldownCounter, lastEpoch, lastLR) = (best, bad, cooldown, epoch, last)
     }
 }

@@ -36,10 +36,12 @@ public final class SGD: Optimizer {
         ])
     }
 
+    /// `momentum_buffer` when the group has momentum, else nothing.
     public override func stateNames(for group: ParamGroup) -> Set<String> {
         group.momentum != 0 ? ["momentum_buffer"] : []
     }
 
+    /// One SGD step for the group's parameters that have a gradient.
     public override func update(_ group: ParamGroup) {
         let momentum = group.number("momentum")
         let args = ember_sgd_args(

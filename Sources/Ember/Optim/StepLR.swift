@@ -14,6 +14,7 @@ public final class StepLR: LRScheduler {
         super.init(optimizer)
     }
 
+    /// The current rates times `gamma` at every `stepSize`-th epoch, unchanged otherwise.
     public override func getLR() -> [Double] {
         if lastEpoch == 0 || lastEpoch % stepSize != 0 { return currentLRs }
         return currentLRs.map { $0 * Double(decimal: gamma) }

@@ -19,6 +19,7 @@ public struct Checkpoint: Sendable {
     /// Facts stored as strings in the file's metadata.
     public var info: [String: String] = [:]
 
+    /// An empty checkpoint, to be filled with sections and facts.
     public init() {}
 
     /// A section's state dict, like `checkpoint["model"]`.

@@ -7,6 +7,7 @@ public enum SerializationError: Error, CustomStringConvertible, Equatable {
     /// A dtype the reader does not support.
     case unsupportedDType(path: String, name: String, dtype: String)
 
+    /// The message: the path, then what is wrong.
     public var description: String {
         switch self {
         case .io(let path, let reason): "\(path): \(reason)"

@@ -33,5 +33,6 @@ extension Tensor {
 extension Tensor: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
     /// A 0-dimensional float tensor, so literals mix with tensors: `x * 2`, `a[0, 1] = 100`.
     public init(floatLiteral value: Float) { self.init(value) }
+    /// A 0-dimensional float tensor from an integer literal, as in `a[0, 1] = 100`.
     public init(integerLiteral value: Int) { self.init(Float(value)) }
 }

@@ -28,15 +28,19 @@ public enum DType: String, Sendable, CustomStringConvertible {
         }
     }
 
+    /// PyTorch's name: `torch.float32`, `torch.int64`, `torch.bool`.
     public var description: String { "torch.\(rawValue)" }
 }
 
 /// Where a tensor's storage lives. Only the CPU exists today; `.cuda(n)` is the seam for
 /// an accelerator backend.
 public enum Device: Sendable, Equatable, CustomStringConvertible {
+    /// The host's memory, the only device today.
     case cpu
+    /// An accelerator by index, reserved for a CUDA backend.
     case cuda(Int)
 
+    /// `cpu` or `cuda:0`, as PyTorch prints devices.
     public var description: String {
         switch self {
         case .cpu: "cpu"
@@ -47,6 +51,7 @@ public enum Device: Sendable, Equatable, CustomStringConvertible {
 
 /// Swift types that map to a `DType`, used by typed accessors such as `toArray(as:)`.
 public protocol TensorScalar: Sendable {
+    /// The dtype whose elements this Swift type holds.
     static var dtype: DType { get }
 }
 

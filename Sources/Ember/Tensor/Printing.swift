@@ -2,6 +2,8 @@ import Foundation
 
 /// PyTorch-style printing: `tensor([[2., 3.],\n        [4., 8.]], requires_grad=True)`.
 extension Tensor: CustomStringConvertible {
+    /// PyTorch's format, `tensor([[2., 3.], [4., 8.]])`, with `grad_fn` or `requires_grad` when set;
+    /// tensors of more than 1000 elements are summarised with `...`.
     public var description: String {
         let dense = contiguous().detach()
         let summarize = numel > 1000

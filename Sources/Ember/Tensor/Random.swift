@@ -7,6 +7,7 @@ public struct Generator: Sendable, Equatable {
     /// The full state, for checkpoints.
     public private(set) var state: [UInt64]
 
+    /// A generator seeded with `seed`, as `manualSeed(_:)` seeds the default one.
     public init(seed: UInt64) {
         // SplitMix64 spreads the seed over the four state words.
         var z = seed

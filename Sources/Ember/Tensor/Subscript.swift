@@ -8,9 +8,13 @@ public protocol TensorIndex {
 
 /// What one subscript component asks for, before it is checked against the shape.
 public enum SliceRequest {
+    /// One position; the dimension is dropped.
     case index(Int)
+    /// Positions from `start` (nil: the first) up to, not including, `end` (nil: the end), every `step`.
     case range(start: Int?, end: Int?, step: Int)
+    /// A new dimension of size 1.
     case newAxis
+    /// As many whole dimensions as the other components leave.
     case ellipsis
 }
 
@@ -23,6 +27,7 @@ public enum TensorRange: TensorIndex {
     /// As many whole dimensions as needed (`...`).
     case ellipsis
 
+    /// The request each case stands for: the whole range, a new axis or an ellipsis.
     public func sliceItem(size: Int) -> SliceRequest {
         switch self {
         case .all: .range(start: nil, end: nil, step: 1)
@@ -33,40 +38,70 @@ public enum TensorRange: TensorIndex {
 }
 
 extension Int: TensorIndex {
+    /// One position, dropping the dimension; negative indices count from the end.
     public func sliceItem(size: Int) -> SliceRequest { .index(self) }
 }
 
 extension Range<Int>: TensorIndex {
+    /// `a..<b`: positions `a` up to, not including, `b`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: upperBound, step: 1) }
 }
 
 extension ClosedRange<Int>: TensorIndex {
+    /// `a...b`: positions `a` through `b`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: upperBound + 1, step: 1) }
 }
 
 extension PartialRangeFrom<Int>: TensorIndex {
+    /// `a...`: positions from `a` to the end.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: nil, step: 1) }
 }
 
 extension PartialRangeUpTo<Int>: TensorIndex {
+    /// `..<b`: positions from the start up to, not including, `b`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: nil, end: upperBound, step: 1) }
 }
 
 extension PartialRangeThrough<Int>: TensorIndex {
+    /// `...b`: positions from the start through `b`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: nil, end: upperBound + 1, step: 1) }
 }
 
 extension StrideTo<Int>: TensorIndex {
+    /// `stride(from: a, to: b, by: s)`: every `s`-th position from `a` up to `b` (`a:b:s`).
     public func sliceItem(size: Int) -> SliceRequest {
         let parts = Mirror(reflecting: self).children.map { $0.value as! Int }
         return .range(start: parts[0], end: parts[1], step: parts[2])
     }
 }
 
+/// A Python slice `start:end:step` whose bounds may be missing or negative, for indices
+/// built at run time: `x[indices: [TensorRange.all, PythonSlice(start: -3)]]` is `x[:, -3:]`.
+public struct PythonSlice: TensorIndex, Sendable {
+    public var start: Int?
+    public var end: Int?
+    public var step: Int
+
+    /// The slice `start:end:step`; nil bounds mean the start or the end of the dimension.
+    public init(start: Int? = nil, end: Int? = nil, step: Int = 1) {
+        (self.start, self.end, self.step) = (start, end, step)
+    }
+
+    public func sliceItem(size: Int) -> SliceRequest { .range(start: start, end: end, step: step) }
+}
+
 extension Tensor {
     /// Basic indexing, like `x[0, 1]`, `x[1..<3, stride(from: 0, to: 6, by: 2)]`,
     /// `x[.all, 1]`. Reading returns a view; assigning copies (with broadcasting) into it.
     public subscript(_ indices: any TensorIndex...) -> Tensor {
+        get { self[indices: indices] }
+        nonmutating set { self[indices: indices] = newValue }
+    }
+
+    /// Basic indexing from an array of components built at run time, the same as the
+    /// variadic form: `x[indices: parts]` with `parts: [any TensorIndex]`. (Labelled so
+    /// that an array literal is never mistaken for PyTorch's `x[[0, 2]]`, which picks rows.)
+    public subscript(indices indices: [any TensorIndex]) -> Tensor {
         get { sliced(resolve(indices)) }
         nonmutating set { slicedView(resolve(indices)).copy(from: newValue) }
     }

@@ -48,6 +48,9 @@ public struct Tensor: @unchecked Sendable {
         shape[Shape.normalize(dim, rank: ndim, op: "size")]
     }
 
+    /// `size(_:)` with the label the other dim-taking methods use.
+    public func size(dim: Int) -> Int { size(dim) }
+
     // MARK: Autograd state
 
     /// Whether operations on this tensor are recorded for differentiation.

@@ -27,7 +27,7 @@ enum Architecture: String, CaseIterable {
         case .mlpSimple: TutorialMLP.simple.make()
         case .mlpActivation: TutorialMLP.activation.make()
         case .mlpBatchnorm: TutorialMLP.batchnorm.make()
-        case .cnn: SimpleCNN()
+        case .cnn: SimpleCNN(inChannels: 1, imageSize: 28)
         }
     }
 

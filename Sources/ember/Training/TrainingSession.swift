@@ -48,7 +48,7 @@ struct TrainingSession {
             let test = trainer.evaluate(testLoader, count: testLoader.count, label: "epoch \(epoch) test ")
             let metrics = EpochMetrics(
                 epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test.loss,
-                testAccuracy: test.accuracy, learningRate: optimizer.paramGroups[0].lr,
+                testAccuracy: test.accuracy, learningRate: Float(optimizer.paramGroups[0].lr),
                 seconds: Date().timeIntervalSince(start))
             history.append(metrics)
             print(MetricsTable.row(metrics))

@@ -6,6 +6,7 @@
 ///   - input: probabilities in `[0, 1]` (e.g. after `sigmoid`).
 ///   - target: float32 of the input's shape, usually 0 or 1.
 ///   - weight: a rescaling weight per element, broadcast to the input's shape.
+///   - reduction: how the per-element losses are combined (`.mean` by default).
 public func binaryCrossEntropy(
     _ input: Tensor, _ target: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean
 ) -> Tensor {
@@ -39,6 +40,7 @@ public func binaryCrossEntropy(
 ///   - weight: a rescaling weight per element, broadcast to the input's shape.
 ///   - posWeight: a weight of positive examples, broadcast along the trailing (class)
 ///     dimension, e.g. `[C]` for `[N, C]` input: `negatives / positives` balances a class.
+///   - reduction: how the per-element losses are combined (`.mean` by default).
 public func binaryCrossEntropyWithLogits(
     _ input: Tensor, _ target: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
     reduction: Reduction = .mean
@@ -57,7 +59,9 @@ public func binaryCrossEntropyWithLogits(
 public struct BCELoss: LossFunction, Sendable {
     /// A rescaling weight per element, broadcast to the input's shape.
     public var weight: Tensor?
+    /// How per-element losses are combined (`.mean` by default).
     public var reduction: Reduction
+    /// A criterion with `nn.BCELoss`'s arguments and defaults.
     public init(weight: Tensor? = nil, reduction: Reduction = .mean) {
         self.weight = weight
         self.reduction = reduction
@@ -74,7 +78,9 @@ public struct BCEWithLogitsLoss: LossFunction, Sendable {
     public var weight: Tensor?
     /// A weight of positive examples per class, broadcast along the trailing dimension.
     public var posWeight: Tensor?
+    /// How per-element losses are combined (`.mean` by default).
     public var reduction: Reduction
+    /// A criterion with `nn.BCEWithLogitsLoss`'s arguments and defaults.
     public init(weight: Tensor? = nil, reduction: Reduction = .mean, posWeight: Tensor? = nil) {
         self.weight = weight
         self.reduction = reduction

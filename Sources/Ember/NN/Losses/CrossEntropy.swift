@@ -58,10 +58,12 @@ public struct CrossEntropyLoss: LossFunction, Sendable {
     public var weight: Tensor?
     /// Class-index targets equal to it are ignored.
     public var ignoreIndex: Int
+    /// How per-sample losses are combined (`.mean` by default).
     public var reduction: Reduction
     /// Label smoothing in `[0, 1]`.
     public var labelSmoothing: Float
 
+    /// A criterion with `nn.CrossEntropyLoss`'s arguments and defaults.
     public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean, labelSmoothing: Float = 0) {
         self.weight = weight
         self.ignoreIndex = ignoreIndex

@@ -5,6 +5,7 @@
 ///   - input: log-probabilities `[N, C]`, `[N, C, d1, ...]` or `[C]` (e.g. `logSoftmax`).
 ///   - target: int64 class indices shaped like `input` without its class dimension.
 ///   - weight: a float32 `[C]` rescaling weight per class.
+///   - ignoreIndex: targets equal to it contribute neither loss nor gradient.
 ///   - reduction: `.mean` divides by the summed weight of the non-ignored targets.
 public func nllLoss(
     _ input: Tensor, _ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
@@ -48,8 +49,10 @@ public struct NLLLoss: LossFunction, Sendable {
     public var weight: Tensor?
     /// Targets equal to it are ignored.
     public var ignoreIndex: Int
+    /// How per-sample losses are combined (`.mean` by default).
     public var reduction: Reduction
 
+    /// A criterion with `nn.NLLLoss`'s arguments and defaults.
     public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean) {
         self.weight = weight
         self.ignoreIndex = ignoreIndex

@@ -36,7 +36,9 @@ private func huberTerms(_ d: Tensor, delta: Float) -> Tensor {
 
 /// `nn.MSELoss`.
 public struct MSELoss: LossFunction, Sendable {
+    /// How per-element losses are combined (`.mean` by default).
     public var reduction: Reduction
+    /// A criterion with `nn.MSELoss`'s arguments and defaults.
     public init(reduction: Reduction = .mean) { self.reduction = reduction }
     /// See `mseLoss`.
     public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
@@ -46,7 +48,9 @@ public struct MSELoss: LossFunction, Sendable {
 
 /// `nn.L1Loss`.
 public struct L1Loss: LossFunction, Sendable {
+    /// How per-element losses are combined (`.mean` by default).
     public var reduction: Reduction
+    /// A criterion with `nn.L1Loss`'s arguments and defaults.
     public init(reduction: Reduction = .mean) { self.reduction = reduction }
     /// See `l1Loss`.
     public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
@@ -56,9 +60,11 @@ public struct L1Loss: LossFunction, Sendable {
 
 /// `nn.SmoothL1Loss`.
 public struct SmoothL1Loss: LossFunction, Sendable {
+    /// How per-element losses are combined (`.mean` by default).
     public var reduction: Reduction
     /// Where the loss turns from quadratic to linear.
     public var beta: Float
+    /// A criterion with `nn.SmoothL1Loss`'s arguments and defaults.
     public init(reduction: Reduction = .mean, beta: Float = 1) {
         self.reduction = reduction
         self.beta = beta
@@ -71,9 +77,11 @@ public struct SmoothL1Loss: LossFunction, Sendable {
 
 /// `nn.HuberLoss`.
 public struct HuberLoss: LossFunction, Sendable {
+    /// How per-element losses are combined (`.mean` by default).
     public var reduction: Reduction
     /// Where the loss turns from quadratic to linear.
     public var delta: Float
+    /// A criterion with `nn.HuberLoss`'s arguments and defaults.
     public init(reduction: Reduction = .mean, delta: Float = 1) {
         self.reduction = reduction
         self.delta = delta
