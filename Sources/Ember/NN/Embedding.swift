@@ -35,10 +35,12 @@ public final class Embedding: Module {
         super.init()
     }
 
+    /// The rows of `weight` at the int64 indices `input`: shape `input.shape + [embeddingDim]`.
     public override func forward(_ input: Tensor) -> Tensor {
         embedding(input, weight: weight, paddingIdx: paddingIdx, maxNorm: maxNorm, normType: normType)
     }
 
+    /// `10, 3, padding_idx=0`, as PyTorch prints it.
     public override var extraRepr: String {
         var parts = ["\(numEmbeddings), \(embeddingDim)"]
         if let paddingIdx { parts.append("padding_idx=\(paddingIdx)") }

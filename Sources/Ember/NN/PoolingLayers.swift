@@ -8,11 +8,13 @@
 /// ```swift
 /// let pool = MaxPool2d(kernelSize: 2, returnIndices: true), unpool = MaxUnpool2d(kernelSize: 2)
 /// let (values, indices) = pool(x)
-/// let restored = unpool(values, indices)     // or unpool(pool(x))
+/// let restored = unpool(values, indices)
 /// ```
 ///
 /// Where a single tensor is expected (`let y = pool(x)`, inside `Sequential`) the call
-/// gives the values alone.
+/// gives the values, which carry their indices along: `unpool(pool(x))` and
+/// `Sequential { pool; unpool }` unpool them. (Only the values tensor itself carries them;
+/// a result computed from it does not.)
 public final class MaxPool2d: Module {
     /// The window size.
     public let kernelSize: IntPair
@@ -43,7 +45,12 @@ public final class MaxPool2d: Module {
 
     /// The pooled maxima; `forwardWithIndices(_:)` also gives their indices.
     public override func forward(_ input: Tensor) -> Tensor {
-        maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+        guard returnIndices else {
+            return maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+        }
+        let (values, indices) = forwardWithIndices(input)
+        values.impl.maxPoolIndices = indices
+        return values
     }
 
     /// The pooled values and the flat per-plane index of each maximum, for a pool built
@@ -107,9 +114,9 @@ public final class AvgPool2d: Module {
 }
 
 /// The partial inverse of `MaxPool2d` (`nn.MaxUnpool2d`): call it with the pooled values
-/// and their indices, `unpool(values, indices)`, or with a pool's pair, `unpool(pool(x))`
-/// (see `maxUnpool2d`). It cannot run on values alone, so it cannot stand in a
-/// `Sequential` (as in PyTorch, where `forward` needs both).
+/// and their indices, `unpool(values, indices)` (see `maxUnpool2d`), or with the values
+/// alone when they come straight from a `MaxPool2d(returnIndices: true)`, which attaches
+/// its indices to them: `unpool(pool(x))`, `Sequential { pool; unpool }`.
 public final class MaxUnpool2d: Module {
     /// The pooling window size.
     public let kernelSize: IntPair
@@ -126,19 +133,17 @@ public final class MaxUnpool2d: Module {
         super.init()
     }
 
-    /// Unpooling needs indices: call `unpool(values, indices)` or `unpool(pool(x))` instead.
+    /// Unpools values that carry their max pool's indices (`unpool(pool(x))`).
     public override func forward(_ input: Tensor) -> Tensor {
-        preconditionFailure("MaxUnpool2d: forward() missing 1 required positional argument: 'indices'; call unpool(values, indices) or unpool(pool(x)) with a MaxPool2d built with returnIndices: true")
+        guard let indices = input.impl.maxPoolIndices else {
+            preconditionFailure("MaxUnpool2d: forward() missing 1 required positional argument: 'indices'; call unpool(values, indices), or pass the values of a MaxPool2d built with returnIndices: true unchanged")
+        }
+        return callAsFunction(input, indices: indices)
     }
 
     /// `unpool(values, indices)`, PyTorch's positional form.
     public func callAsFunction(_ input: Tensor, _ indices: Tensor, outputSize: [Int]? = nil) -> Tensor {
         callAsFunction(input, indices: indices, outputSize: outputSize)
-    }
-
-    /// Unpools the pair a `MaxPool2d(returnIndices: true)` call gives: `unpool(pool(x))`.
-    public func callAsFunction(_ pooled: (values: Tensor, indices: Tensor), outputSize: [Int]? = nil) -> Tensor {
-        callAsFunction(pooled.values, indices: pooled.indices, outputSize: outputSize)
     }
 
     /// Places each value of `input` at its index in a zero output of `outputSize` (default

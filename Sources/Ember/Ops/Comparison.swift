@@ -51,30 +51,54 @@ extension Tensor {
     // compared as float32 as a 0-d tensor would be. (Literals also work through the tensor
     // forms, since a literal is a tensor.)
 
+    /// Where `self == other` for a scalar `other`, as a bool tensor (`x.eq(0.5)`).
     public func eq<S: BinaryFloatingPoint>(_ other: S) -> Tensor { eq(Tensor(Float(other))) }
+    /// Where `self != other` for a scalar `other`, as a bool tensor (`x.ne(0.5)`).
     public func ne<S: BinaryFloatingPoint>(_ other: S) -> Tensor { ne(Tensor(Float(other))) }
+    /// Where `self < other` for a scalar `other`, as a bool tensor (`x.lt(0.5)`).
     public func lt<S: BinaryFloatingPoint>(_ other: S) -> Tensor { lt(Tensor(Float(other))) }
+    /// Where `self <= other` for a scalar `other`, as a bool tensor (`x.le(0.5)`).
     public func le<S: BinaryFloatingPoint>(_ other: S) -> Tensor { le(Tensor(Float(other))) }
+    /// Where `self > other` for a scalar `other`, as a bool tensor (`x.gt(0.5)`).
     public func gt<S: BinaryFloatingPoint>(_ other: S) -> Tensor { gt(Tensor(Float(other))) }
+    /// Where `self >= other` for a scalar `other`, as a bool tensor (`x.ge(0.5)`).
     public func ge<S: BinaryFloatingPoint>(_ other: S) -> Tensor { ge(Tensor(Float(other))) }
+    /// Where `self == other` for a scalar `other`, as a bool tensor (`x.eq(0)`).
     public func eq<S: BinaryInteger>(_ other: S) -> Tensor { eq(Tensor(Float(other))) }
+    /// Where `self != other` for a scalar `other`, as a bool tensor (`x.ne(0)`).
     public func ne<S: BinaryInteger>(_ other: S) -> Tensor { ne(Tensor(Float(other))) }
+    /// Where `self < other` for a scalar `other`, as a bool tensor (`x.lt(0)`).
     public func lt<S: BinaryInteger>(_ other: S) -> Tensor { lt(Tensor(Float(other))) }
+    /// Where `self <= other` for a scalar `other`, as a bool tensor (`x.le(0)`).
     public func le<S: BinaryInteger>(_ other: S) -> Tensor { le(Tensor(Float(other))) }
+    /// Where `self > other` for a scalar `other`, as a bool tensor (`x.gt(0)`).
     public func gt<S: BinaryInteger>(_ other: S) -> Tensor { gt(Tensor(Float(other))) }
+    /// Where `self >= other` for a scalar `other`, as a bool tensor (`x.ge(0)`).
     public func ge<S: BinaryInteger>(_ other: S) -> Tensor { ge(Tensor(Float(other))) }
 
+    /// `lhs.eq(rhs)` for a scalar `rhs`: `x .== 0.5`.
     public static func .== <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.eq(rhs) }
+    /// `lhs.ne(rhs)` for a scalar `rhs`: `x .!= 0.5`.
     public static func .!= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.ne(rhs) }
+    /// `lhs.lt(rhs)` for a scalar `rhs`: `x .< 0.5`.
     public static func .< <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.lt(rhs) }
+    /// `lhs.le(rhs)` for a scalar `rhs`: `x .<= 0.5`.
     public static func .<= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.le(rhs) }
+    /// `lhs.gt(rhs)` for a scalar `rhs`: `x .> 0.5`.
     public static func .> <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.gt(rhs) }
+    /// `lhs.ge(rhs)` for a scalar `rhs`: `x .>= 0.5`.
     public static func .>= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.ge(rhs) }
+    /// `lhs.eq(rhs)` for a scalar `rhs`: `x .== 0`.
     public static func .== <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.eq(rhs) }
+    /// `lhs.ne(rhs)` for a scalar `rhs`: `x .!= 0`.
     public static func .!= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.ne(rhs) }
+    /// `lhs.lt(rhs)` for a scalar `rhs`: `x .< 0`.
     public static func .< <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.lt(rhs) }
+    /// `lhs.le(rhs)` for a scalar `rhs`: `x .<= 0`.
     public static func .<= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.le(rhs) }
+    /// `lhs.gt(rhs)` for a scalar `rhs`: `x .> 0`.
     public static func .> <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.gt(rhs) }
+    /// `lhs.ge(rhs)` for a scalar `rhs`: `x .>= 0`.
     public static func .>= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.ge(rhs) }
 
     /// Elementwise logical not of a bool tensor.

@@ -78,8 +78,12 @@ extension StrideTo<Int>: TensorIndex {
 /// A Python slice `start:end:step` whose bounds may be missing or negative, for indices
 /// built at run time: `x[indices: [TensorRange.all, PythonSlice(start: -3)]]` is `x[:, -3:]`.
 public struct PythonSlice: TensorIndex, Sendable {
+    /// The first position; nil for the start of the dimension, negative counts from the end.
     public var start: Int?
+    /// The position the slice stops before; nil for the end of the dimension, negative counts
+    /// from the end.
     public var end: Int?
+    /// The distance between positions, at least 1.
     public var step: Int
 
     /// The slice `start:end:step`; nil bounds mean the start or the end of the dimension.
@@ -87,6 +91,7 @@ public struct PythonSlice: TensorIndex, Sendable {
         (self.start, self.end, self.step) = (start, end, step)
     }
 
+    /// The range `start:end:step`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: start, end: end, step: step) }
 }
 

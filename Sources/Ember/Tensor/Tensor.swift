@@ -98,6 +98,9 @@ final class TensorImpl {
     var grad: Tensor?
     var gradFn: Node?
     let isContiguous: Bool
+    /// The indices a `MaxPool2d(returnIndices: true)` found for these values, so that
+    /// `MaxUnpool2d` can take the values alone (`unpool(pool(x))`).
+    var maxPoolIndices: Tensor?
 
     init(storage: TensorStorage, shape: [Int], strides: [Int], offset: Int, dtype: DType) {
         self.storage = storage

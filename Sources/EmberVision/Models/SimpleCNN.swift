@@ -34,6 +34,7 @@ public final class SimpleCNN: Module {
         fc.addModule("fc3", Linear(64, classes))
     }
 
+    /// The class logits of a batch `[N, inChannels, imageSize, imageSize]`.
     public override func forward(_ x: Tensor) -> Tensor {
         let features = conv3(conv2(conv1(x)))
         return fc(features.view(features.shape[0], -1))
