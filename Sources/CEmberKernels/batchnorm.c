@@ -8,23 +8,29 @@
 
 enum { LANES = 8 };
 
-/// sum(x[i] - shift) (or of its square) over one row.
-EMBER_INLINE float row_sum(const float *x, int64_t len, float shift, bool squares) {
-    float part[LANES] = {0};
+/// sum(x[i] - shift) and sum((x[i] - shift)^2) over one row.
+EMBER_INLINE void row_moments(const float *x, int64_t len, float shift, float *sum, float *squares) {
+    float ps[LANES] = {0}, pq[LANES] = {0};
     int64_t i = 0;
     for (; i + LANES <= len; i += LANES) {
         for (int k = 0; k < LANES; k++) {
             float v = x[i + k] - shift;
-            part[k] += squares ? v * v : v;
+            ps[k] += v;
+            pq[k] += v * v;
         }
     }
-    float total = 0;
+    float ts = 0, tq = 0;
     for (; i < len; i++) {
         float v = x[i] - shift;
-        total += squares ? v * v : v;
+        ts += v;
+        tq += v * v;
     }
-    for (int k = 0; k < LANES; k++) total += part[k];
-    return total;
+    for (int k = 0; k < LANES; k++) {
+        ts += ps[k];
+        tq += pq[k];
+    }
+    *sum = ts;
+    *squares = tq;
 }
 
 /// sum(g[i]) and sum(g[i] * (x[i] - shift)) over one row.
@@ -51,36 +57,39 @@ EMBER_INLINE void row_grad_sums(const float *g, const float *x, int64_t len, flo
     *sum_g_dev = td;
 }
 
-/// Per-channel totals of (x - shift[ch]) or its square, into acc[ch - c_begin].
-static void channel_sums(const float *x, int64_t n, int64_t c, int64_t s, int64_t c_begin,
-                         int64_t c_end, const float *shift, bool squares, double *acc) {
-    for (int64_t i = 0; i < n; i++) {
-        const float *sample = x + i * c * s;
-        for (int64_t ch = c_begin; ch < c_end; ch++) {
-            float m = shift ? shift[ch] : 0.0f;
-            if (s == 1) {
-                float v = sample[ch] - m;
-                acc[ch - c_begin] += squares ? v * v : v;
-            } else {
-                acc[ch - c_begin] += row_sum(sample + ch * s, s, m, squares);
-            }
-        }
-    }
-}
-
+/// Mean and biased variance in one pass over the input: the moments of x - shift, where
+/// the shift is the channel's first value, so that sum(v^2) - sum(v)^2 / count does not
+/// cancel away the variance of data far from zero. Row totals accumulate in double.
 void ember_batchnorm_stats_f32(const float *x, int64_t n, int64_t c, int64_t s,
                                int64_t c_begin, int64_t c_end, float *mean, float *var) {
     int64_t width = c_end - c_begin;
     double count = (double)n * (double)s;
-    double *acc = calloc((size_t)(width > 0 ? width : 1), sizeof(double));
+    double *acc = calloc((size_t)(2 * (width > 0 ? width : 1)), sizeof(double));
     if (!acc) abort();
-    channel_sums(x, n, c, s, c_begin, c_end, NULL, false, acc);
-    for (int64_t k = 0; k < width; k++) {
-        mean[c_begin + k] = (float)(acc[k] / count);
-        acc[k] = 0;
+    double *acc_sum = acc, *acc_squares = acc + width;
+    for (int64_t i = 0; i < n; i++) {
+        const float *sample = x + i * c * s;
+        for (int64_t ch = c_begin; ch < c_end; ch++) {
+            const float shift = s == 1 ? x[ch] : x[ch * s];
+            float ts, tq;
+            if (s == 1) {
+                ts = sample[ch] - shift;
+                tq = ts * ts;
+            } else {
+                row_moments(sample + ch * s, s, shift, &ts, &tq);
+            }
+            acc_sum[ch - c_begin] += ts;
+            acc_squares[ch - c_begin] += tq;
+        }
     }
-    channel_sums(x, n, c, s, c_begin, c_end, mean, true, acc);
-    for (int64_t k = 0; k < width; k++) var[c_begin + k] = (float)(acc[k] / count);
+    for (int64_t k = 0; k < width; k++) {
+        const int64_t ch = c_begin + k;
+        const double shift = s == 1 ? x[ch] : x[ch * s];
+        const double centered = acc_sum[k] / count;
+        const double variance = acc_squares[k] / count - centered * centered;
+        mean[ch] = (float)(shift + centered);
+        var[ch] = (float)(variance > 0 ? variance : 0);
+    }
     free(acc);
 }
 

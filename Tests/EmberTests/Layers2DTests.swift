@@ -75,6 +75,19 @@ struct Layers2DTests {
         #expect(bn.stateDict().keys.sorted() == ["bias", "num_batches_tracked", "running_mean", "running_var", "weight"])
     }
 
+    /// The one-pass statistics shift each channel by one of its values: data far from zero
+    /// with a small spread keeps its variance (a plain sum of squares would cancel it).
+    @Test func batchNormStatisticsOfDataFarFromZero() {
+        manualSeed(0)
+        let x = Tensor.randn([4, 3, 16, 16]) * 0.01 + 1000
+        let reference = x.var(dims: [0, 2, 3], correction: 0)
+        let bn = BatchNorm2d(3, momentum: 1)
+        _ = bn(x)
+        let unbiased = Float(4 * 16 * 16) / Float(4 * 16 * 16 - 1)
+        expectClose(bn.runningVar!, reference * unbiased, rtol: 1e-3, atol: 0, "running variance near 1e-4")
+        expectClose(bn.runningMean!, x.mean(dims: [0, 2, 3]), rtol: 0, atol: 1e-4, "running mean near 1000")
+    }
+
     @Test func dropout2dZeroesWholeChannels() {
         manualSeed(7)
         let x = Tensor.ones([4, 8, 3, 5], requiresGrad: true)

@@ -109,6 +109,7 @@ extension Tensor: ModuleTensorValue {
     public var moduleTensor: Tensor? { self }
 }
 
+/// An optional `@Parameter` or `@Buffer`, `Tensor?`: nil is an absent tensor with no state-dict key.
 extension Optional: ModuleTensorValue where Wrapped == Tensor {
     /// The stored tensor, or nil for an absent parameter or buffer.
     public init(moduleTensor: Tensor?, role: String, name: String?) { self = moduleTensor }

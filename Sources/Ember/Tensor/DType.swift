@@ -55,6 +55,9 @@ public protocol TensorScalar: Sendable {
     static var dtype: DType { get }
 }
 
+/// `Float` elements are `.float32`.
 extension Float: TensorScalar { public static var dtype: DType { .float32 } }
+/// `Int64` elements are `.int64`.
 extension Int64: TensorScalar { public static var dtype: DType { .int64 } }
+/// `Bool` elements are `.bool`.
 extension Bool: TensorScalar { public static var dtype: DType { .bool } }

@@ -37,36 +37,43 @@ public enum TensorRange: TensorIndex {
     }
 }
 
+/// An integer subscript selects one position and drops the dimension: `x[0, 1]`.
 extension Int: TensorIndex {
     /// One position, dropping the dimension; negative indices count from the end.
     public func sliceItem(size: Int) -> SliceRequest { .index(self) }
 }
 
+/// A half-open range subscript, `x[1..<3]`, is Python's `x[1:3]`.
 extension Range<Int>: TensorIndex {
     /// `a..<b`: positions `a` up to, not including, `b`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: upperBound, step: 1) }
 }
 
+/// A closed range subscript, `x[1...3]`, is Python's `x[1:4]`.
 extension ClosedRange<Int>: TensorIndex {
     /// `a...b`: positions `a` through `b`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: upperBound + 1, step: 1) }
 }
 
+/// `x[2...]` is Python's `x[2:]`.
 extension PartialRangeFrom<Int>: TensorIndex {
     /// `a...`: positions from `a` to the end.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: lowerBound, end: nil, step: 1) }
 }
 
+/// `x[..<2]` is Python's `x[:2]`.
 extension PartialRangeUpTo<Int>: TensorIndex {
     /// `..<b`: positions from the start up to, not including, `b`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: nil, end: upperBound, step: 1) }
 }
 
+/// `x[...2]` is Python's `x[:3]`.
 extension PartialRangeThrough<Int>: TensorIndex {
     /// `...b`: positions from the start through `b`.
     public func sliceItem(size: Int) -> SliceRequest { .range(start: nil, end: upperBound + 1, step: 1) }
 }
 
+/// `x[stride(from: 0, to: 6, by: 2)]` is Python's `x[0:6:2]`.
 extension StrideTo<Int>: TensorIndex {
     /// `stride(from: a, to: b, by: s)`: every `s`-th position from `a` up to `b` (`a:b:s`).
     public func sliceItem(size: Int) -> SliceRequest {
