@@ -39,8 +39,6 @@ final class BufferCache: Sendable {
     /// Upper bound on idle memory kept for reuse.
     private let limitBytes = 2 << 30
     private static let alignment = 64
-    private static let hugePageSize = 2 << 20
-    private static let hugePageThreshold = 4 << 20
 
     /// Rounds `n` up to its size class: multiples of 64 below 4 KiB, then four classes per
     /// power of two, so at most 25% is wasted.
@@ -61,13 +59,9 @@ final class BufferCache: Sendable {
         }
         if let reused, let pointer = UnsafeMutableRawPointer(bitPattern: reused) { return (pointer, size) }
         var pointer: UnsafeMutableRawPointer?
-        let huge = size >= Self.hugePageThreshold
-        guard posix_memalign(&pointer, huge ? Self.hugePageSize : Self.alignment, size) == 0, let pointer else {
+        guard posix_memalign(&pointer, Self.alignment, size) == 0, let pointer else {
             fatalError("Ember: out of memory allocating \(size) bytes for a tensor")
         }
-        // Large tensors are streamed through by memory-bound loops: 2 MiB pages spare them
-        // a TLB miss every 4 KiB (the kernel's default THP mode only grants them on request).
-        if huge { _ = madvise(pointer, size, MADV_HUGEPAGE) }
         return (pointer, size)
     }
 
