@@ -18,13 +18,19 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CTurboJPEG", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
         .target(name: "CEmberKernels"),
         .target(
             name: "Ember",
             dependencies: ["CDNNL", "CEmberKernels"]),
         .target(
             name: "EmberVision",
-            dependencies: ["Ember", "CZlib"]),
+            dependencies: ["Ember", "CZlib", "CTurboJPEG", "CPNG"]),
         .executableTarget(
             name: "ember",
             dependencies: [
@@ -44,6 +50,6 @@ let package = Package(
             dependencies: ["EmberVision"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ember"]),
+            dependencies: ["ember", "EmberVision"]),
     ]
 )
