@@ -47,59 +47,23 @@ extension Tensor {
     /// `lhs.ge(rhs)`: elementwise `>=` as a bool tensor (PyTorch's `x >= y` on tensors).
     public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.ge(rhs) }
 
-    // Scalar operands, `x.gt(threshold)` and `x .> 0.5`: any Swift float or integer value,
+    // Scalar operands, `x.gt(threshold)` and `x .> 0.5`: a Swift float or integer value,
     // compared as float32 as a 0-d tensor would be. (Literals also work through the tensor
     // forms, since a literal is a tensor.)
 
-    /// Where `self == other` for a scalar `other`, as a bool tensor (`x.eq(0.5)`).
-    public func eq<S: BinaryFloatingPoint>(_ other: S) -> Tensor { eq(Tensor(Float(other))) }
-    /// Where `self != other` for a scalar `other`, as a bool tensor (`x.ne(0.5)`).
-    public func ne<S: BinaryFloatingPoint>(_ other: S) -> Tensor { ne(Tensor(Float(other))) }
-    /// Where `self < other` for a scalar `other`, as a bool tensor (`x.lt(0.5)`).
-    public func lt<S: BinaryFloatingPoint>(_ other: S) -> Tensor { lt(Tensor(Float(other))) }
-    /// Where `self <= other` for a scalar `other`, as a bool tensor (`x.le(0.5)`).
-    public func le<S: BinaryFloatingPoint>(_ other: S) -> Tensor { le(Tensor(Float(other))) }
-    /// Where `self > other` for a scalar `other`, as a bool tensor (`x.gt(0.5)`).
-    public func gt<S: BinaryFloatingPoint>(_ other: S) -> Tensor { gt(Tensor(Float(other))) }
-    /// Where `self >= other` for a scalar `other`, as a bool tensor (`x.ge(0.5)`).
-    public func ge<S: BinaryFloatingPoint>(_ other: S) -> Tensor { ge(Tensor(Float(other))) }
-    /// Where `self == other` for a scalar `other`, as a bool tensor (`x.eq(0)`).
-    public func eq<S: BinaryInteger>(_ other: S) -> Tensor { eq(Tensor(Float(other))) }
-    /// Where `self != other` for a scalar `other`, as a bool tensor (`x.ne(0)`).
-    public func ne<S: BinaryInteger>(_ other: S) -> Tensor { ne(Tensor(Float(other))) }
-    /// Where `self < other` for a scalar `other`, as a bool tensor (`x.lt(0)`).
-    public func lt<S: BinaryInteger>(_ other: S) -> Tensor { lt(Tensor(Float(other))) }
-    /// Where `self <= other` for a scalar `other`, as a bool tensor (`x.le(0)`).
-    public func le<S: BinaryInteger>(_ other: S) -> Tensor { le(Tensor(Float(other))) }
-    /// Where `self > other` for a scalar `other`, as a bool tensor (`x.gt(0)`).
-    public func gt<S: BinaryInteger>(_ other: S) -> Tensor { gt(Tensor(Float(other))) }
-    /// Where `self >= other` for a scalar `other`, as a bool tensor (`x.ge(0)`).
-    public func ge<S: BinaryInteger>(_ other: S) -> Tensor { ge(Tensor(Float(other))) }
+    public func eq<S: ScalarOperand>(_ other: S) -> Tensor { eq(Tensor(other.floatValue)) }
+    public func ne<S: ScalarOperand>(_ other: S) -> Tensor { ne(Tensor(other.floatValue)) }
+    public func lt<S: ScalarOperand>(_ other: S) -> Tensor { lt(Tensor(other.floatValue)) }
+    public func le<S: ScalarOperand>(_ other: S) -> Tensor { le(Tensor(other.floatValue)) }
+    public func gt<S: ScalarOperand>(_ other: S) -> Tensor { gt(Tensor(other.floatValue)) }
+    public func ge<S: ScalarOperand>(_ other: S) -> Tensor { ge(Tensor(other.floatValue)) }
 
-    /// `lhs.eq(rhs)` for a scalar `rhs`: `x .== 0.5`.
-    public static func .== <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.eq(rhs) }
-    /// `lhs.ne(rhs)` for a scalar `rhs`: `x .!= 0.5`.
-    public static func .!= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.ne(rhs) }
-    /// `lhs.lt(rhs)` for a scalar `rhs`: `x .< 0.5`.
-    public static func .< <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.lt(rhs) }
-    /// `lhs.le(rhs)` for a scalar `rhs`: `x .<= 0.5`.
-    public static func .<= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.le(rhs) }
-    /// `lhs.gt(rhs)` for a scalar `rhs`: `x .> 0.5`.
-    public static func .> <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.gt(rhs) }
-    /// `lhs.ge(rhs)` for a scalar `rhs`: `x .>= 0.5`.
-    public static func .>= <S: BinaryFloatingPoint>(lhs: Tensor, rhs: S) -> Tensor { lhs.ge(rhs) }
-    /// `lhs.eq(rhs)` for a scalar `rhs`: `x .== 0`.
-    public static func .== <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.eq(rhs) }
-    /// `lhs.ne(rhs)` for a scalar `rhs`: `x .!= 0`.
-    public static func .!= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.ne(rhs) }
-    /// `lhs.lt(rhs)` for a scalar `rhs`: `x .< 0`.
-    public static func .< <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.lt(rhs) }
-    /// `lhs.le(rhs)` for a scalar `rhs`: `x .<= 0`.
-    public static func .<= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.le(rhs) }
-    /// `lhs.gt(rhs)` for a scalar `rhs`: `x .> 0`.
-    public static func .> <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.gt(rhs) }
-    /// `lhs.ge(rhs)` for a scalar `rhs`: `x .>= 0`.
-    public static func .>= <S: BinaryInteger>(lhs: Tensor, rhs: S) -> Tensor { lhs.ge(rhs) }
+    public static func .== <S: ScalarOperand>(lhs: Tensor, rhs: S) -> Tensor { lhs.eq(rhs) }
+    public static func .!= <S: ScalarOperand>(lhs: Tensor, rhs: S) -> Tensor { lhs.ne(rhs) }
+    public static func .< <S: ScalarOperand>(lhs: Tensor, rhs: S) -> Tensor { lhs.lt(rhs) }
+    public static func .<= <S: ScalarOperand>(lhs: Tensor, rhs: S) -> Tensor { lhs.le(rhs) }
+    public static func .> <S: ScalarOperand>(lhs: Tensor, rhs: S) -> Tensor { lhs.gt(rhs) }
+    public static func .>= <S: ScalarOperand>(lhs: Tensor, rhs: S) -> Tensor { lhs.ge(rhs) }
 
     /// Elementwise logical not of a bool tensor.
     public func logicalNot() -> Tensor { bool().eq(Tensor(0)) }
@@ -131,3 +95,16 @@ extension Tensor {
         return (0..<values.numel).contains { p[$0] != 0 }
     }
 }
+
+/// A Swift number that can stand for a tensor operand (`x.gt(threshold)`): the float and
+/// integer types, used as float32.
+public protocol ScalarOperand {
+    /// The value as float32.
+    var floatValue: Float { get }
+}
+
+extension Float: ScalarOperand { public var floatValue: Float { self } }
+extension Double: ScalarOperand { public var floatValue: Float { Float(self) } }
+extension Int: ScalarOperand { public var floatValue: Float { Float(self) } }
+extension Int32: ScalarOperand { public var floatValue: Float { Float(self) } }
+extension Int64: ScalarOperand { public var floatValue: Float { Float(self) } }
