@@ -42,6 +42,11 @@ let package = Package(
             name: "EmberBench",
             dependencies: ["EmberVision"],
             path: "Benchmarks/Ember"),
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .executableTarget(
+            name: "FuzzImageDecoder",
+            dependencies: ["EmberVision", "CFuzzerDriver"],
+            path: "Fuzz/FuzzImageDecoder"),
         .testTarget(
             name: "EmberTests",
             dependencies: ["Ember"]),
