@@ -104,7 +104,7 @@ public struct PythonSlice: TensorIndex, Sendable {
 
 extension Tensor {
     /// Basic indexing, like `x[0, 1]`, `x[1..<3, stride(from: 0, to: 6, by: 2)]`,
-    /// `x[.all, 1]`. Reading returns a view; assigning copies (with broadcasting) into it.
+    /// `x[TensorRange.all, 1]`. Reading returns a view; assigning copies (with broadcasting) into it.
     public subscript(_ indices: any TensorIndex...) -> Tensor {
         get { self[indices: indices] }
         nonmutating set { self[indices: indices] = newValue }
