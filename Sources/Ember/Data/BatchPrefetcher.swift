@@ -1,14 +1,15 @@
 import Foundation
 
 /// Loads a fixed list of batches on background threads, ahead of the consumer but at most
-/// `capacity` batches beyond the one it waits for, and hands them over in list order.
+/// `capacity` batches beyond the one it waits for, and hands them over in list order; a
+/// batch whose loading threw is handed over as that error, in its place.
 ///
 /// The iterator owns this object; the worker threads only share `PrefetchQueue`, so when
 /// the iterator goes away (end of loop, `break`) `deinit` can stop and join them.
 final class BatchPrefetcher<Batch> {
     let queue: PrefetchQueue<Batch>
 
-    init(batches: [[Int]], load: @escaping @Sendable ([Int]) -> Batch, workers: Int, capacity: Int) {
+    init(batches: [[Int]], load: @escaping @Sendable ([Int]) throws -> Batch, workers: Int, capacity: Int) {
         queue = PrefetchQueue(batches: batches, load: load, workers: workers, capacity: capacity)
         for worker in 0..<workers {
             let thread = Thread { [queue] in queue.work() }
@@ -17,7 +18,7 @@ final class BatchPrefetcher<Batch> {
         }
     }
 
-    func next() -> Batch? { queue.next() }
+    func next() -> Result<Batch, any Error>? { queue.next() }
 
     deinit { queue.stop() }
 }
@@ -26,16 +27,16 @@ final class BatchPrefetcher<Batch> {
 final class PrefetchQueue<Batch>: @unchecked Sendable {
     private let condition = NSCondition()
     private let batches: [[Int]]
-    private let load: @Sendable ([Int]) -> Batch
+    private let load: @Sendable ([Int]) throws -> Batch
     private let capacity: Int
-    private var ready: [Int: Batch] = [:]
+    private var ready: [Int: Result<Batch, any Error>] = [:]
     private var nextToLoad = 0
     private var nextToDeliver = 0
     private var stopping = false
     /// Worker threads that have not yet returned from `work()`.
     private(set) var runningWorkers: Int
 
-    init(batches: [[Int]], load: @escaping @Sendable ([Int]) -> Batch, workers: Int, capacity: Int) {
+    init(batches: [[Int]], load: @escaping @Sendable ([Int]) throws -> Batch, workers: Int, capacity: Int) {
         self.batches = batches
         self.load = load
         self.capacity = max(capacity, 1)
@@ -43,7 +44,7 @@ final class PrefetchQueue<Batch>: @unchecked Sendable {
     }
 
     /// The consumer's side: waits for the next batch in order.
-    func next() -> Batch? {
+    func next() -> Result<Batch, any Error>? {
         condition.lock()
         defer { condition.unlock() }
         guard nextToDeliver < batches.count else { return nil }
@@ -71,7 +72,7 @@ final class PrefetchQueue<Batch>: @unchecked Sendable {
             nextToLoad += 1
             condition.unlock()
 
-            let batch = load(batches[job])
+            let batch = Result { try load(batches[job]) }
 
             condition.lock()
             ready[job] = batch

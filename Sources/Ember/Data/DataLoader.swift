@@ -21,6 +21,17 @@ import Synchronization
 ///   the loop, at most `numWorkers * prefetchFactor` of them, and hand them over in order:
 ///   the batches are the same as with no workers. Leaving the loop early (`break`) or
 ///   dropping the iterator stops the threads, after they finish the batch in hand.
+/// - Errors: samples are read with the data set's `sample(at:)`. Where that can fail (an
+///   `ImageFolder` image that no longer decodes), loop with `try loader.forEachBatch { }`
+///   or `while let batch = try iterator.nextBatch()`: the error is thrown there, naming
+///   the file, and the loop ends. The plain `for batch in loader` stops the program with
+///   the error's message instead, as an uncaught exception stops a PyTorch script.
+///
+/// ```swift
+/// try loader.forEachBatch { images, labels in
+///     ...                                   // a broken file ends the epoch with its error
+/// }
+/// ```
 public struct DataLoader<D: Dataset, Batch>: Sequence {
     /// The data set batches are drawn from.
     public let dataset: D
@@ -34,7 +45,7 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
     public let numWorkers: Int
     /// Batches loaded ahead per worker.
     public let prefetchFactor: Int
-    private let load: @Sendable ([Int]) -> Batch
+    private let load: @Sendable ([Int]) throws -> Batch
     private let generator: SharedGenerator?
 
     /// A loader that batches samples with `collate`, which receives the samples of one
@@ -62,7 +73,7 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
 
     private init(
         _ dataset: D, batchSize: Int, shuffle: Bool, dropLast: Bool, numWorkers: Int,
-        prefetchFactor: Int, generator: Generator?, load: @escaping @Sendable ([Int]) -> Batch
+        prefetchFactor: Int, generator: Generator?, load: @escaping @Sendable ([Int]) throws -> Batch
     ) {
         precondition(batchSize > 0, "DataLoader: batchSize should be a positive integer value, but got batchSize=\(batchSize)")
         precondition(numWorkers >= 0, "DataLoader: numWorkers should be non-negative, but got numWorkers=\(numWorkers)")
@@ -80,12 +91,12 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
     /// Reads each sample of a batch, then collates them.
     private static func collating(
         _ dataset: D, _ collate: @escaping @Sendable ([D.Sample]) -> Batch
-    ) -> @Sendable ([Int]) -> Batch {
-        { indices in collate(indices.map { dataset[$0] }) }
+    ) -> @Sendable ([Int]) throws -> Batch {
+        { indices in collate(try indices.map { try dataset.sample(at: $0) }) }
     }
 
     /// The data set's own `batch(at:)`, when it gives this loader's `Batch` type.
-    private static func batchLoader<B: BatchedDataset>(_ dataset: B) -> (@Sendable ([Int]) -> Batch)? {
+    private static func batchLoader<B: BatchedDataset>(_ dataset: B) -> (@Sendable ([Int]) throws -> Batch)? {
         guard B.Batch.self == Batch.self else { return nil }
         return { indices in dataset.batch(at: indices) as! Batch }
     }
@@ -113,27 +124,50 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
         return Iterator(batches: batches, load: load, workers: numWorkers, prefetch: numWorkers * prefetchFactor)
     }
 
+    /// Runs `body` on each batch of one epoch, in order. The first error that reading a
+    /// sample gives (or that `body` throws) ends the epoch and is thrown from here.
+    public func forEachBatch(_ body: (Batch) throws -> Void) throws {
+        var iterator = makeIterator()
+        while let batch = try iterator.nextBatch() { try body(batch) }
+    }
+
     /// One epoch's batches, in order.
     public struct Iterator: IteratorProtocol {
         private let batches: [[Int]]
-        private let load: @Sendable ([Int]) -> Batch
+        private let load: @Sendable ([Int]) throws -> Batch
         private var position = 0
         /// The background loaders, when there are workers; they stop when this goes away.
         let prefetcher: BatchPrefetcher<Batch>?
 
-        init(batches: [[Int]], load: @escaping @Sendable ([Int]) -> Batch, workers: Int, prefetch: Int) {
+        init(batches: [[Int]], load: @escaping @Sendable ([Int]) throws -> Batch, workers: Int, prefetch: Int) {
             self.batches = batches
             self.load = load
             prefetcher = workers > 0
                 ? BatchPrefetcher(batches: batches, load: load, workers: workers, capacity: prefetch) : nil
         }
 
-        /// The next batch, or nil at the end of the epoch.
-        public mutating func next() -> Batch? {
-            if let prefetcher { return prefetcher.next() }
+        /// The next batch, nil at the end of the epoch, or the error reading one of its
+        /// samples gave; after an error the epoch is over.
+        public mutating func nextBatch() throws -> Batch? {
             guard position < batches.count else { return nil }
-            defer { position += 1 }
-            return load(batches[position])
+            position += 1
+            do {
+                if let prefetcher { return try prefetcher.next()?.get() }
+                return try load(batches[position - 1])
+            } catch {
+                position = batches.count
+                throw error
+            }
+        }
+
+        /// The next batch, or nil at the end of the epoch. A sample that cannot be read
+        /// stops the program with its error; `nextBatch()` throws it instead.
+        public mutating func next() -> Batch? {
+            do {
+                return try nextBatch()
+            } catch {
+                preconditionFailure("DataLoader: \(error) (loop with `try loader.forEachBatch { ... }` to catch this)")
+            }
         }
     }
 }

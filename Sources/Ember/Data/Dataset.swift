@@ -3,8 +3,13 @@
 /// Implement `count` and a subscript that returns one sample. Samples of type `Tensor`,
 /// `(Tensor, Tensor)`, `(Tensor, Int)` or `[Tensor]` batch with no further code; any other
 /// sample type takes a `collate` closure in `DataLoader`. A data set reads and checks its
-/// files when it is created (throwing a `DatasetError` there), so reading a sample cannot
-/// fail: this keeps `for (x, y) in loader` a plain `Sequence` loop, as in PyTorch.
+/// files when it is created (throwing a `DatasetError` there), so that reading a sample
+/// normally cannot fail.
+///
+/// A data set that reads files during the epoch (`ImageFolder` decodes each image when it
+/// is asked for) can still meet one that fails: it implements `sample(at:)`, which throws,
+/// and `DataLoader` reads samples through it. See `DataLoader` for how the error reaches
+/// the training loop.
 ///
 /// A CSV file of feature columns followed by an integer label:
 ///
@@ -37,6 +42,14 @@ public protocol Dataset<Sample>: Sendable {
     var count: Int { get }
     /// The sample at `index`, in `0..<count` (`dataset[index]`).
     subscript(index: Int) -> Sample { get }
+    /// The sample at `index`, or the error that reading it gave (a file that no longer
+    /// decodes). `DataLoader` reads samples through this; the default is the subscript.
+    func sample(at index: Int) throws -> Sample
+}
+
+extension Dataset {
+    /// The subscript's sample: reading it cannot fail.
+    public func sample(at index: Int) throws -> Sample { self[index] }
 }
 
 /// A data set that can produce a whole batch at once, faster than reading samples one by

@@ -21,6 +21,9 @@ public struct Subset<Base: Dataset>: Dataset {
 
     /// The sample at `dataset[indices[index]]`.
     public subscript(index: Int) -> Base.Sample { dataset[indices[index]] }
+
+    /// The base data set's sample, with its errors.
+    public func sample(at index: Int) throws -> Base.Sample { try dataset.sample(at: indices[index]) }
 }
 
 /// A subset of a batched data set keeps the fast batch path.

@@ -12,13 +12,29 @@ extension Image {
     /// image loader gives. Throws `ImageError` naming the file for anything that is not a
     /// whole, valid PNG or JPEG of at most `maxPixels` pixels.
     public init(contentsOf url: URL, maxPixels: Int = Image.defaultMaxPixels) throws {
-        let data: Data
+        try self.init(data: Image.readFile(url), source: url.path, maxPixels: maxPixels)
+    }
+
+    /// The size a PNG or JPEG file's header gives, without decoding its pixels; throws the
+    /// `ImageError` that decoding would for a file that is not an image, a damaged header or
+    /// more than `maxPixels` pixels.
+    public static func size(ofFileAt url: URL, maxPixels: Int = Image.defaultMaxPixels) throws -> (width: Int, height: Int) {
+        let data = try readFile(url)
+        guard let format = ImageFormat.detect(data) else { throw ImageError.notAnImage(file: url.path) }
+        return try data.withUnsafeBytes { bytes in
+            switch format {
+            case .png: try PNGCodec.size(bytes, file: url.path, maxPixels: maxPixels)
+            case .jpeg: try JPEGCodec.size(bytes, file: url.path, maxPixels: maxPixels)
+            }
+        }
+    }
+
+    private static func readFile(_ url: URL) throws -> Data {
         do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
+            return try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
             throw ImageError.io(file: url.path, reason: "cannot read the file (\((error as NSError).localizedDescription))")
         }
-        try self.init(data: data, source: url.path, maxPixels: maxPixels)
     }
 
     /// Decodes PNG or JPEG bytes; `source` names them in errors.

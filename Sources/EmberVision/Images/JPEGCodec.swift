@@ -3,6 +3,19 @@ import CTurboJPEG
 /// JPEG through libjpeg-turbo's TurboJPEG API, the library Pillow decodes with: the same
 /// accurate integer IDCT and "fancy" chroma upsampling, so pixels match PIL's.
 enum JPEGCodec {
+    /// The width and height the header gives, checked against `maxPixels`.
+    static func size(_ bytes: UnsafeRawBufferPointer, file: String, maxPixels: Int) throws -> (width: Int, height: Int) {
+        guard let handle = tjInitDecompress() else { throw ImageError.io(file: file, reason: "cannot start the JPEG decoder") }
+        defer { tjDestroy(handle) }
+        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+        guard tjDecompressHeader3(handle, bytes.bindMemory(to: UInt8.self).baseAddress, UInt(bytes.count),
+                                  &width, &height, &subsampling, &colorspace) == 0 else {
+            throw ImageError.corrupt(file: file, reason: message(handle))
+        }
+        try checkSize(width: Int(width), height: Int(height), file: file, maxPixels: maxPixels)
+        return (Int(width), Int(height))
+    }
+
     /// Decodes baseline or progressive JPEG to 1 channel (grayscale) or 3 (RGB; CMYK and
     /// YCCK files are converted as PIL's `convert("RGB")` does).
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String, maxPixels: Int) throws -> Image {

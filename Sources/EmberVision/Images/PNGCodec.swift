@@ -12,6 +12,18 @@ import CPNG
 ///   the high byte of 16-bit colour and clips 16-bit gray at 255; rounding is the
 ///   faithful 8-bit value of both.)
 enum PNGCodec {
+    /// The width and height the header gives, checked against `maxPixels`.
+    static func size(_ bytes: UnsafeRawBufferPointer, file: String, maxPixels: Int) throws -> (width: Int, height: Int) {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        defer { png_image_free(&image) }
+        guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else {
+            throw ImageError.corrupt(file: file, reason: message(image))
+        }
+        try checkSize(width: Int(image.width), height: Int(image.height), file: file, maxPixels: maxPixels)
+        return (Int(image.width), Int(image.height))
+    }
+
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String, maxPixels: Int) throws -> Image {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
