@@ -152,4 +152,49 @@ private func epoch<D: Dataset>(_ loader: DataLoader<D, Tensor>) -> [[Float]] {
         #expect(batches.map(\.0.shape) == [[2, 2, 2], [2, 2, 2], [1, 2, 2]])
         #expect(batches.flatMap { $0.1.toArray() } == [0, 10, 20, 30, 40])
     }
+
+    /// A sample that draws from the default generator, as a random transform does.
+    private struct NoisyDataset: Dataset {
+        var count: Int { 24 }
+        subscript(index: Int) -> Tensor { Tensor.rand([2]) + Float(index) }
+    }
+
+    @Test func randomNumbersDrawnByWorkersAreReproducibleWhateverTheirCount() {
+        func epochs(workers: Int) -> [[Float]] {
+            manualSeed(3)
+            let loader = DataLoader(NoisyDataset(), batchSize: 4, shuffle: true, numWorkers: workers)
+            return (0..<2).map { _ in loader.flatMap { $0.toArray() } }
+        }
+        let two = epochs(workers: 2)
+        #expect(two == epochs(workers: 2))
+        #expect(two == epochs(workers: 1))
+        #expect(two == epochs(workers: 4))
+        #expect(two[0] != two[1], "a new epoch draws new numbers")
+        // The fractional parts are the random draws; the batches are in the shuffled order.
+        #expect(Set(two[0].map { $0.rounded(.down) }) == Set((0..<24).map(Float.init)))
+    }
+
+    @Test func aSampleThatThrowsEndsTheEpochWithItsError() throws {
+        struct Failing: Dataset {
+            struct Broken: Error {}
+            var count: Int { 10 }
+            subscript(index: Int) -> Tensor { Tensor(Float(index)) }
+            func sample(at index: Int) throws -> Tensor {
+                if index == 6 { throw Broken() }
+                return self[index]
+            }
+        }
+        for workers in [0, 2] {
+            var seen: [Float] = []
+            #expect(throws: Failing.Broken.self) {
+                try DataLoader(Failing(), batchSize: 3, numWorkers: workers).forEachBatch { seen += $0.toArray() }
+            }
+            #expect(seen == [0, 1, 2, 3, 4, 5])
+            var iterator = DataLoader(Failing(), batchSize: 3, numWorkers: workers).makeIterator()
+            #expect(try iterator.nextBatch()?.toArray() == [0, 1, 2])
+            #expect(try iterator.nextBatch()?.toArray() == [3, 4, 5])
+            #expect(throws: Failing.Broken.self) { _ = try iterator.nextBatch() }
+            #expect(try iterator.nextBatch() == nil, "after an error the epoch is over")
+        }
+    }
 }

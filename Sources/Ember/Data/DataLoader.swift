@@ -18,9 +18,13 @@ import Synchronization
 ///   (its state carries over from epoch to epoch) or else from the default generator, so
 ///   `manualSeed` makes runs reproducible.
 /// - Workers: with `numWorkers > 0`, that many background threads load batches ahead of
-///   the loop, at most `numWorkers * prefetchFactor` of them, and hand them over in order:
-///   the batches are the same as with no workers. Leaving the loop early (`break`) or
-///   dropping the iterator stops the threads, after they finish the batch in hand.
+///   the loop, at most `numWorkers * prefetchFactor` of them, and hand them over in order.
+///   Random numbers drawn while loading (random transforms) come from a generator of the
+///   batch's own, seeded from one draw of the default generator per epoch (PyTorch's
+///   `base_seed`) and the batch's position, so a seeded epoch gives the same batches with
+///   any number of workers. Without workers, loading draws from the default generator.
+///   Leaving the loop early (`break`) or dropping the iterator stops the threads, after
+///   they finish the batch in hand.
 /// - Errors: samples are read with the data set's `sample(at:)`. Where that can fail (an
 ///   `ImageFolder` image that no longer decodes), loop with `try loader.forEachBatch { }`
 ///   or `while let batch = try iterator.nextBatch()`: the error is thrown there, naming
@@ -121,7 +125,15 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
             order = DefaultGenerator.with { $0.permutation(n) }
         }
         let batches = (0..<count).map { b in Array(order[(b * batchSize)..<Swift.min((b + 1) * batchSize, n)]) }
-        return Iterator(batches: batches, load: load, workers: numWorkers, prefetch: numWorkers * prefetchFactor)
+        guard numWorkers > 0 else { return Iterator(batches: batches, load: load, workers: 0, prefetch: 0) }
+        let baseSeed = DefaultGenerator.with { $0.next() }
+        let load = self.load
+        let seeded: @Sendable ([Int]) throws -> Batch = { indices in
+            // The batch's first index and size tell it apart within the epoch.
+            let seed = baseSeed ^ (UInt64(indices.first ?? 0) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(indices.count)
+            return try DefaultGenerator.withThreadGenerator(Ember.Generator(seed: seed)) { try load(indices) }
+        }
+        return Iterator(batches: batches, load: seeded, workers: numWorkers, prefetch: numWorkers * prefetchFactor)
     }
 
     /// Runs `body` on each batch of one epoch, in order. The first error that reading a

@@ -77,12 +77,40 @@ public struct Generator: Sendable, Equatable {
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
-/// The process-wide default generator, seeded by `manualSeed`.
+/// The process-wide default generator, seeded by `manualSeed`. A thread may stand in a
+/// generator of its own for a while (`withThreadGenerator`): a `DataLoader` worker does,
+/// so that random transforms draw the same numbers whichever thread loads a batch.
 enum DefaultGenerator {
     static let shared = Mutex(Generator(seed: 5489))
 
     static func with<T>(_ body: (inout Generator) -> T) -> T {
-        shared.withLock { body(&$0) }
+        if let local = ThreadGenerator.current { return body(&local.generator) }
+        return shared.withLock { body(&$0) }
+    }
+
+    /// Runs `body` with `generator` as this thread's default generator.
+    static func withThreadGenerator<T>(_ generator: Generator, _ body: () throws -> T) rethrows -> T {
+        let local = ThreadGenerator(generator)
+        let previous = pthread_getspecific(ThreadGenerator.key)
+        pthread_setspecific(ThreadGenerator.key, Unmanaged.passUnretained(local).toOpaque())
+        defer { pthread_setspecific(ThreadGenerator.key, previous) }
+        return try withExtendedLifetime(local) { try body() }
+    }
+}
+
+/// A thread's own default generator, kept in a thread-specific slot.
+final class ThreadGenerator {
+    var generator: Generator
+    init(_ generator: Generator) { self.generator = generator }
+
+    nonisolated(unsafe) static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static var current: ThreadGenerator? {
+        pthread_getspecific(key).map { Unmanaged<ThreadGenerator>.fromOpaque($0).takeUnretainedValue() }
     }
 }
 
