@@ -30,7 +30,7 @@ let package = Package(
             dependencies: ["CDNNL", "CEmberKernels"]),
         .target(
             name: "EmberVision",
-            dependencies: ["Ember", "CZlib", "CTurboJPEG", "CPNG"]),
+            dependencies: ["Ember", "CEmberKernels", "CZlib", "CTurboJPEG", "CPNG"]),
         .executableTarget(
             name: "ember",
             dependencies: [

@@ -162,5 +162,6 @@ void ember_axpy_f32(float alpha, const float *x, float *y, int64_t n);
 #include "ember_optim.h"
 #include "ember_loss.h"
 #include "ember_pooling.h"
+#include "ember_resample.h"
 
 #endif
