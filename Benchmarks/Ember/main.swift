@@ -64,7 +64,7 @@ func layerStep(_ name: String, iterations: Int, input: [Int], _ layer: @escaping
 }
 
 let sixteenM = 16_777_216
-let workloads: [Workload] = [
+var workloads: [Workload] = [
     sgemm(64, 784, 300, iterations: 200),
     sgemm(256, 256, 256, iterations: 200),
     sgemm(1024, 1024, 1024, iterations: 3),
@@ -113,6 +113,45 @@ let workloads: [Workload] = [
         return { _ = a.sum() }
     },
 ]
+
+/// An ImageFolder root of one class holding the photo crops `copies` times (symbolic
+/// links), the same folder the PyTorch side builds.
+func photoFolder(copies: Int = 2) throws -> URL {
+    let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("../shared/data/photo-crops").standardizedFileURL
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("ember-bench-photos")
+    let folder = root.appendingPathComponent("photos")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    for name in try FileManager.default.contentsOfDirectory(atPath: photos.path).sorted() where name.hasSuffix(".jpg") {
+        for copy in 0..<copies {
+            let link = folder.appendingPathComponent("\(copy).\(name)")
+            if (try? link.checkResourceIsReachable()) != true {
+                try FileManager.default.createSymbolicLink(at: link, withDestinationURL: photos.appendingPathComponent(name))
+            }
+        }
+    }
+    return root
+}
+
+/// One epoch of ImageFolder + DataLoader (batch 64, 2 workers) over the photo crops with
+/// the evaluation transform (Resize(256), CenterCrop(224)) or the training one
+/// (RandomResizedCrop(224), RandomHorizontalFlip), then ToTensor and Normalize.
+func imagePipeline(_ name: String, train: Bool) -> Workload {
+    Workload(name: name, iterations: 1) {
+        let normalize = Normalize(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
+        let transform: any Transform<Image, Tensor> = train
+            ? Compose<Image, Tensor>([RandomResizedCrop(224), RandomHorizontalFlip(), ToTensor(), normalize])
+            : Compose<Image, Tensor>([Resize(256), CenterCrop(224), ToTensor(), normalize])
+        let dataset: ImageFolder
+        do { dataset = try ImageFolder(root: photoFolder(), transform: transform) } catch {
+            fatalError("images workloads need ../shared/data/photo-crops: \(error)")
+        }
+        let loader = DataLoader(dataset, batchSize: 64, shuffle: train, numWorkers: 2)
+        return { try! loader.forEachBatch { _ in } }
+    }
+}
+
+workloads += [imagePipeline("images_eval_epoch", train: false), imagePipeline("images_train_epoch", train: true)]
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()

@@ -16,8 +16,10 @@ follows the same protocol, and Benchmarks/run.py compares the two.
 """
 
 import argparse
+import os
 import statistics
 import sys
+import tempfile
 import time
 
 import torch
@@ -44,6 +46,45 @@ def elementwise(fn, arity):
     def setup():
         xs = [torch.randn(N16M) for _ in range(arity)]
         return lambda: fn(*xs)
+    return setup
+
+
+PHOTOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data", "photo-crops")
+IMAGENET_MEAN, IMAGENET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+
+
+def photo_folder(copies=2):
+    """An ImageFolder root of one class holding the photo crops `copies` times (symbolic
+    links), the same folder Ember's side builds."""
+    root = os.path.join(tempfile.gettempdir(), "ember-bench-photos")
+    folder = os.path.join(root, "photos")
+    os.makedirs(folder, exist_ok=True)
+    for name in sorted(n for n in os.listdir(PHOTOS) if n.endswith(".jpg")):
+        for copy in range(copies):
+            link = os.path.join(folder, f"{copy}.{name}")
+            if not os.path.lexists(link):
+                os.symlink(os.path.abspath(os.path.join(PHOTOS, name)), link)
+    return root
+
+
+def image_pipeline(train):
+    """One epoch of torchvision's ImageFolder + DataLoader (batch 64, 2 persistent worker
+    processes) over the photo crops: the evaluation transform (Resize(256), CenterCrop(224))
+    or the training one (RandomResizedCrop(224), RandomHorizontalFlip), then ToTensor and
+    Normalize."""
+    def setup():
+        from torchvision import datasets, transforms
+        crop = ([transforms.RandomResizedCrop(224), transforms.RandomHorizontalFlip()] if train
+                else [transforms.Resize(256), transforms.CenterCrop(224)])
+        transform = transforms.Compose(crop + [transforms.ToTensor(), transforms.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
+        dataset = datasets.ImageFolder(photo_folder(), transform)
+        loader = torch.utils.data.DataLoader(dataset, batch_size=64, shuffle=train, num_workers=2,
+                                             persistent_workers=True)
+
+        def step():
+            for _ in loader:
+                pass
+        return step
     return setup
 
 
@@ -170,6 +211,8 @@ WORKLOADS = {
     "add_16M":          (elementwise(lambda a, b: a + b, 2), 50),  # fresh output each call
     "relu_16M":         (elementwise(torch.relu, 1), 55),          # fresh output each call
     "sum_16M":          (elementwise(lambda a: a.sum(), 1), 600),
+    "images_eval_epoch":  (image_pipeline(train=False), 5),  # 480 photo crops per iteration
+    "images_train_epoch": (image_pipeline(train=True), 5),
 }
 
 

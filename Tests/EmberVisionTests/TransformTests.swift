@@ -52,4 +52,14 @@ struct TransformTests {
         let twice = Compose<Int, Int>([Lambda { (y: Int) in y + 1 }, Lambda { (y: Int) in y * 10 }])
         #expect(twice(4) == 50)
     }
+
+    @Test func composeRunsToTensorAndNormalizeAsOnePass() {
+        let image = Image(width: 3, height: 2, channels: 3, pixels: (0..<18).map { UInt8($0 * 14) })
+        let normalize = Normalize(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
+        let pipeline = Compose([ToTensor(), normalize, Normalize(mean: [0.5], std: [2])])
+        let stepwise = Normalize(mean: [0.5], std: [2])(normalize(ToTensor()(image)))
+        expectClose(pipeline(image), stepwise, tolerance: 1e-6, "fused pipeline")
+        #expect(pipeline.transforms.count == 3, "the composed steps stay as given")
+        #expect(pipeline.channelAffine != nil)
+    }
 }

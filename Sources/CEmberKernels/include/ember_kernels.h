@@ -158,6 +158,11 @@ void ember_axpy_f32(float alpha, const float *x, float *y, int64_t n);
 #endif
 
 // The kernels of layers, losses and optimizers, one header per family.
+/// Lets glibc serve allocations below `mmap_threshold` bytes from its heaps and keep up to
+/// `trim_threshold` bytes of free heap, instead of mapping and unmapping each large block
+/// (no effect without glibc).
+void ember_keep_large_blocks_in_heap(int64_t mmap_threshold, int64_t trim_threshold);
+
 #include "ember_batchnorm.h"
 #include "ember_optim.h"
 #include "ember_loss.h"

@@ -39,6 +39,7 @@ extension Image {
 
     /// Decodes PNG or JPEG bytes; `source` names them in errors.
     public init(data: Data, source: String = "<memory>", maxPixels: Int = Image.defaultMaxPixels) throws {
+        _ = ImageMemory.configured
         guard let format = ImageFormat.detect(data) else { throw ImageError.notAnImage(file: source) }
         self = try data.withUnsafeBytes { bytes in
             switch format {

@@ -10,6 +10,10 @@
 public struct Compose<Input, Output>: Transform {
     /// The steps, in order.
     public let transforms: [any Transform]
+    /// What runs: `transforms`, with each image-to-tensor affine step fused with the affine
+    /// tensor steps after it (`ToTensor` then `Normalize` map bytes to normalised floats in
+    /// one pass instead of three).
+    private let steps: [any Transform]
 
     /// Composes `transforms`; the first must take `Input`, each next one what the one
     /// before gives, and the last must give `Output`.
@@ -28,6 +32,23 @@ public struct Compose<Input, Output>: Transform {
         }
         precondition(current == Output.self, "Compose: the transforms give \(current), expected \(Output.self)")
         self.transforms = transforms
+        self.steps = Self.fused(transforms)
+    }
+
+    private static func fused(_ transforms: [any Transform]) -> [any Transform] {
+        var result: [any Transform] = []
+        for step in transforms {
+            let (takes, gives) = types(of: step)
+            if let last = result.last as? AffineImageToTensor, takes == Tensor.self, gives == Tensor.self,
+               let map = step.channelAffine {
+                result[result.count - 1] = AffineImageToTensor(map: last.map.then(map))
+            } else if takes == Image.self, gives == Tensor.self, let map = step.channelAffine {
+                result.append(AffineImageToTensor(map: map))
+            } else {
+                result.append(step)
+            }
+        }
+        return result
     }
 
     private static func types<T: Transform>(of step: T) -> (Any.Type, Any.Type) {
@@ -36,7 +57,7 @@ public struct Compose<Input, Output>: Transform {
 
     /// Each transform in turn.
     public func callAsFunction(_ input: Input) -> Output {
-        transforms.reduce(input as Any) { value, step in Self.apply(step, to: value) } as! Output
+        steps.reduce(input as Any) { value, step in Self.apply(step, to: value) } as! Output
     }
 
     private static func apply<T: Transform>(_ step: T, to value: Any) -> Any {
