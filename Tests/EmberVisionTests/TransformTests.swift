@@ -63,3 +63,20 @@ struct TransformTests {
         #expect(pipeline.channelAffine != nil)
     }
 }
+
+/// `RandomApply` with torchvision's rule: apply when a uniform draw is at most p.
+struct RandomApplyTests {
+    @Test func appliesAllOrNoneWithProbabilityP() {
+        let image = Image(width: 2, height: 1, channels: 1, pixels: [10, 200])
+        let always = RandomApply<Image>([RandomHorizontalFlip(p: 1), RandomVerticalFlip(p: 1)], p: 1)
+        #expect(always(image).pixels == [200, 10])
+        #expect(RandomApply<Image>([RandomHorizontalFlip(p: 1)], p: 0)(image).pixels == [10, 200])
+        manualSeed(0)
+        let sometimes = RandomApply<Image>([RandomHorizontalFlip(p: 1)], p: 0.3)
+        let flipped = (0..<2000).filter { _ in sometimes(image).pixels == [200, 10] }.count
+        #expect(abs(Double(flipped) / 2000 - 0.3) < 0.04, "\(flipped) of 2000 flipped")
+        manualSeed(0)
+        let again = (0..<2000).filter { _ in sometimes(image).pixels == [200, 10] }.count
+        #expect(again == flipped, "seeded draws repeat")
+    }
+}
