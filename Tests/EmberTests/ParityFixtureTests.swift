@@ -77,3 +77,14 @@ struct ParityFixtureTests {
         checkAgainstFixture(opCase, in: Fixtures.parity)
     }
 }
+
+/// `flip` against PyTorch, forward and backward.
+struct FlipFixtureTests {
+    @Test(arguments: [
+        OpCase("flip_d2") { x in x[0].flip(dims: [2]) },
+        OpCase("flip_d01") { x in x[0].flip(dims: [0, 1]) },
+    ])
+    func flipMatchesPyTorch(_ opCase: OpCase) {
+        checkAgainstFixture(opCase, in: Fixtures.parity)
+    }
+}

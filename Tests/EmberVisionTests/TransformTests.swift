@@ -80,3 +80,30 @@ struct RandomApplyTests {
         #expect(again == flipped, "seeded draws repeat")
     }
 }
+
+/// The tensor forms of the geometric transforms give what the image forms give.
+struct TensorGeometryTests {
+    static let image = Image(width: 7, height: 5, channels: 3, pixels: (0..<105).map { UInt8(($0 * 37) % 256) })
+
+    @Test func tensorFormsMatchTheImageForms() {
+        let tensor = ToTensor()(Self.image)
+        let cases: [(String, Tensor, Image)] = [
+            ("hflip", hflip(tensor), hflip(Self.image)),
+            ("vflip", vflip(tensor), vflip(Self.image)),
+            ("crop inside", crop(tensor, top: 1, left: 2, height: 3, width: 4), crop(Self.image, top: 1, left: 2, height: 3, width: 4)),
+            ("crop outside", crop(tensor, top: -1, left: 5, height: 4, width: 4), crop(Self.image, top: -1, left: 5, height: 4, width: 4)),
+            ("center crop", centerCrop(tensor, height: 3, width: 4), centerCrop(Self.image, height: 3, width: 4)),
+            ("center crop padded", centerCrop(tensor, height: 8, width: 10), centerCrop(Self.image, height: 8, width: 10)),
+        ]
+        for (name, fromTensor, fromImage) in cases {
+            expectClose(fromTensor, ToTensor()(fromImage), tolerance: 1e-6, name)
+        }
+    }
+
+    @Test func flipsPassGradientsBack() {
+        let x = Tensor.arange(0, 6).view(1, 2, 3)
+        x.requiresGrad = true
+        (hflip(x) * Tensor([[1, 2, 3], [4, 5, 6]])).sum().backward()
+        #expect(x.grad!.toArray() == [3, 2, 1, 6, 5, 4])
+    }
+}

@@ -114,9 +114,15 @@ case("clamp_min_bound",    [BOUNDS], lambda x: x.clamp(min=-0.5))
 case("clamp_max_bound",    [BOUNDS], lambda x: x.clamp(max=0.5))
 case("clamp_inf",          [values([float("inf"), float("-inf"), 0.0])], lambda x: x.clamp(min=-1.0))
 
+# -- appended: flips (for the tensor forms of the image transforms) -------------
+case("flip_d2",            [X3], lambda x: x.flip(2))
+case("flip_d01",           [X3], lambda x: x.flip(0, 1))
+
 
 def simplecnn_fixture(tensors):
-    """The tutorial's SimpleCNN with seeded weights: its state dict, key order and logits."""
+    """The tutorial's SimpleCNN with seeded weights: its state dict, key order and logits.
+    Seeded on its own, so that cases appended to CASES leave this file unchanged."""
+    torch.manual_seed(2)
     model = SimpleCNN()
     model.eval()
     state = model.state_dict()

@@ -24,19 +24,31 @@ public func crop(_ image: Image, top: Int, left: Int, height: Int, width: Int) -
 /// bottom), then the offsets are `round((size - crop) / 2)`, rounding halves to even as
 /// Python's `round` does.
 public func centerCrop(_ image: Image, height: Int, width: Int) -> Image {
-    precondition(height > 0 && width > 0, "centerCrop: sizes must be positive, got \(height)x\(width)")
-    var image = image
-    if width > image.width || height > image.height {
-        let left = width > image.width ? (width - image.width) / 2 : 0
-        let top = height > image.height ? (height - image.height) / 2 : 0
-        let right = width > image.width ? (width - image.width + 1) / 2 : 0
-        let bottom = height > image.height ? (height - image.height + 1) / 2 : 0
-        image = pad(image, left: left, top: top, right: right, bottom: bottom)
-        if image.width == width && image.height == height { return image }
+    let plan = CenterCropPlan(height: image.height, width: image.width, cropHeight: height, cropWidth: width)
+    let padded = plan.needsPadding
+        ? pad(image, left: plan.padding.left, top: plan.padding.top, right: plan.padding.right, bottom: plan.padding.bottom)
+        : image
+    return crop(padded, top: plan.top, left: plan.left, height: height, width: width)
+}
+
+/// torchvision's `center_crop` arithmetic, shared by the image and tensor forms: zero
+/// padding when the crop is larger (the extra pixel, when odd, at the right and bottom),
+/// then offsets `round((size - crop) / 2)`, halves to even as Python's `round`.
+struct CenterCropPlan {
+    let padding: (left: Int, right: Int, top: Int, bottom: Int)
+    let top: Int
+    let left: Int
+
+    init(height: Int, width: Int, cropHeight: Int, cropWidth: Int) {
+        precondition(cropHeight > 0 && cropWidth > 0, "centerCrop: sizes must be positive, got \(cropHeight)x\(cropWidth)")
+        let extraWidth = max(cropWidth - width, 0), extraHeight = max(cropHeight - height, 0)
+        padding = (extraWidth / 2, (extraWidth + 1) / 2, extraHeight / 2, (extraHeight + 1) / 2)
+        let (paddedHeight, paddedWidth) = (height + extraHeight, width + extraWidth)
+        top = Int((Double(paddedHeight - cropHeight) / 2).rounded(.toNearestOrEven))
+        left = Int((Double(paddedWidth - cropWidth) / 2).rounded(.toNearestOrEven))
     }
-    let top = Int((Double(image.height - height) / 2).rounded(.toNearestOrEven))
-    let left = Int((Double(image.width - width) / 2).rounded(.toNearestOrEven))
-    return crop(image, top: top, left: left, height: height, width: width)
+
+    var needsPadding: Bool { padding != (0, 0, 0, 0) }
 }
 
 /// Crops the centre of images (`transforms.CenterCrop`), padding with zeros first when the
