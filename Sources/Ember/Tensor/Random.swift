@@ -103,7 +103,7 @@ final class ThreadGenerator {
     var generator: Generator
     init(_ generator: Generator) { self.generator = generator }
 
-    nonisolated(unsafe) static let key: pthread_key_t = {
+    static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
