@@ -15,10 +15,11 @@ struct ClassifierTrainer {
         var accuracy: Double
     }
 
-    /// Trains for one epoch over `batches`.
-    func train<S: Sequence>(_ batches: S, count: Int, label: String) -> PhaseResult where S.Element == (Tensor, Tensor) {
+    /// Trains for one epoch over `batches`; a sample that cannot be read ends the epoch
+    /// with its error (the caller's last checkpoint stays as it was).
+    func train<D: Dataset>(_ batches: DataLoader<D, (Tensor, Tensor)>, count: Int, label: String) throws -> PhaseResult {
         model.train()
-        return run(batches, count: count, label: label) { images, labels in
+        return try run(batches, count: count, label: label) { images, labels in
             let output = model(prepare(images))
             let loss = lossFunction(output, labels)
             optimizer.zeroGrad()
@@ -30,12 +31,12 @@ struct ClassifierTrainer {
 
     /// Evaluates without recording gradients; `record` sees each batch's labels and
     /// predictions (for a confusion matrix).
-    func evaluate<S: Sequence>(
-        _ batches: S, count: Int, label: String, record: ((Tensor, Tensor) -> Void)? = nil
-    ) -> PhaseResult where S.Element == (Tensor, Tensor) {
+    func evaluate<D: Dataset>(
+        _ batches: DataLoader<D, (Tensor, Tensor)>, count: Int, label: String, record: ((Tensor, Tensor) -> Void)? = nil
+    ) throws -> PhaseResult {
         model.eval()
-        return withNoGrad {
-            run(batches, count: count, label: label) { images, labels in
+        return try withNoGrad {
+            try run(batches, count: count, label: label) { images, labels in
                 let output = model(prepare(images))
                 record?(labels, output.argmax(dim: 1))
                 return (output, lossFunction(output, labels).item())
@@ -43,12 +44,13 @@ struct ClassifierTrainer {
         }
     }
 
-    private func run<S: Sequence>(
-        _ batches: S, count: Int, label: String, step: (Tensor, Tensor) -> (output: Tensor, loss: Float)
-    ) -> PhaseResult where S.Element == (Tensor, Tensor) {
+    private func run<D: Dataset>(
+        _ batches: DataLoader<D, (Tensor, Tensor)>, count: Int, label: String,
+        step: (Tensor, Tensor) -> (output: Tensor, loss: Float)
+    ) throws -> PhaseResult {
         let progress = ProgressBar(label: label, total: count)
         var lossSum = 0.0, correct = 0, seen = 0, done = 0
-        for (images, labels) in batches {
+        try batches.forEachBatch { images, labels in
             let (output, loss) = step(images, labels)
             let n = labels.shape[0]
             lossSum += Double(loss) * Double(n)

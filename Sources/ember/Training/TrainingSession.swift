@@ -44,8 +44,8 @@ struct TrainingSession {
         print(MetricsTable.header)
         for epoch in first...max(first, options.epochs) where epoch <= options.epochs {
             let start = Date()
-            let train = trainer.train(trainLoader, count: trainLoader.count, label: "epoch \(epoch) train")
-            let test = trainer.evaluate(testLoader, count: testLoader.count, label: "epoch \(epoch) test ")
+            let train = try trainer.train(trainLoader, count: trainLoader.count, label: "epoch \(epoch) train")
+            let test = try trainer.evaluate(testLoader, count: testLoader.count, label: "epoch \(epoch) test ")
             let metrics = EpochMetrics(
                 epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test.loss,
                 testAccuracy: test.accuracy, learningRate: Float(optimizer.paramGroups[0].lr),
