@@ -107,3 +107,33 @@ struct TensorGeometryTests {
         #expect(x.grad!.toArray() == [3, 2, 1, 6, 5, 4])
     }
 }
+
+/// Resize, pad and grayscale on tensor images against torchvision's tensor paths
+/// (`Tests/Fixtures/generate_tensor_transforms.py`).
+struct TensorTransformFixtureTests {
+    static let golden: [String: Tensor] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/tensor_transforms.safetensors")
+        do { return try SafeTensors.load(from: url) } catch { fatalError("cannot load \(url.path): \(error)") }
+    }()
+
+    @Test(arguments: ["resize_17", "resize_20x30_bicubic", "resize_40x70", "resize_20x30_nearest", "resize_batch_5x6",
+                      "pad_3_reflect", "pad_2_5_edge", "pad_1234_symmetric", "pad_2_constant", "grayscale_1", "grayscale_3"])
+    func matchesTorchvisionOnTensors(_ name: String) {
+        let image = Self.golden["image"]!, batch = Self.golden["batch"]!
+        let out: Tensor = switch name {
+        case "resize_17": resize(image, size: 17)
+        case "resize_20x30_bicubic": resize(image, height: 20, width: 30, interpolation: .bicubic)
+        case "resize_40x70": resize(image, height: 40, width: 70)
+        case "resize_20x30_nearest": resize(image, height: 20, width: 30, interpolation: .nearest)
+        case "resize_batch_5x6": resize(batch, height: 5, width: 6)
+        case "pad_3_reflect": pad(image, left: 3, top: 3, right: 3, bottom: 3, paddingMode: .reflect)
+        case "pad_2_5_edge": pad(image, left: 2, top: 5, right: 2, bottom: 5, paddingMode: .edge)
+        case "pad_1234_symmetric": pad(image, left: 1, top: 2, right: 3, bottom: 4, paddingMode: .symmetric)
+        case "pad_2_constant": pad(image, left: 2, top: 2, right: 2, bottom: 2, fill: 0.5)
+        case "grayscale_1": toGrayscale(image)
+        default: toGrayscale(batch, numOutputChannels: 3)
+        }
+        expectClose(out, Self.golden["\(name).out"]!, tolerance: 2e-5, name)
+    }
+}

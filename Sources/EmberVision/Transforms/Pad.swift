@@ -24,7 +24,7 @@ func paddingSides(_ padding: [Int], _ caller: String) -> (left: Int, top: Int, r
 
 /// The source index for position `i` (which may be outside `0..<n`) under `mode`, as
 /// NumPy's `np.pad` computes it (which torchvision uses for PIL images).
-private func sourceIndex(_ i: Int, _ n: Int, _ mode: PaddingMode) -> Int {
+func sourceIndex(_ i: Int, _ n: Int, _ mode: PaddingMode) -> Int {
     if (0..<n).contains(i) { return i }
     switch mode {
     case .constant: return -1

@@ -37,17 +37,19 @@ enum PillowResample {
         var ksize: Int
     }
 
-    static func coefficients(inSize: Int, outSize: Int, filter: Filter) -> Coefficients {
+    /// For each output position: the first input index and the normalised weights of the
+    /// inputs from there on (Pillow's `precompute_coeffs`, which PyTorch's antialiased
+    /// interpolation follows too), `ksize` slots per output.
+    static func normalizedWeights(inSize: Int, outSize: Int, filter: Filter)
+        -> (first: [Int], count: [Int], weights: [Double], ksize: Int)
+    {
         let scale = Double(Float(inSize)) / Double(outSize)
         let filterScale = max(scale, 1)
         let support = filter.support * filterScale
         let ksize = Int(support.rounded(.up)) * 2 + 1
         let inverse = 1 / filterScale
-        var result = Coefficients(first: [], count: [], weights: [Int32](repeating: 0, count: outSize * ksize), ksize: ksize)
-        result.first.reserveCapacity(outSize)
-        result.count.reserveCapacity(outSize)
-        var w = [Double](repeating: 0, count: ksize)
-        let one = Double(1 << precisionBits)
+        var first = [Int](), count = [Int]()
+        var weights = [Double](repeating: 0, count: outSize * ksize)
         for xx in 0..<outSize {
             let center = (Double(xx) + 0.5) * scale
             let low = max(Int(center - support + 0.5), 0)
@@ -55,17 +57,33 @@ enum PillowResample {
             let n = high - low
             var total = 0.0
             for x in 0..<n {
-                w[x] = filter.kernel((Double(x + low) - center + 0.5) * inverse)
-                total += w[x]
+                weights[xx * ksize + x] = filter.kernel((Double(x + low) - center + 0.5) * inverse)
+                total += weights[xx * ksize + x]
             }
-            for x in 0..<n {
-                let v = total != 0 ? w[x] / total : w[x]
-                result.weights[xx * ksize + x] = Int32(v < 0 ? -0.5 + v * one : 0.5 + v * one)
-            }
-            result.first.append(Int64(low))
-            result.count.append(Int64(n))
+            if total != 0 { for x in 0..<n { weights[xx * ksize + x] /= total } }
+            first.append(low)
+            count.append(n)
         }
-        return result
+        return (first, count, weights, ksize)
+    }
+
+    /// The weights in Pillow's 22-bit fixed point, for the 8-bit passes.
+    static func coefficients(inSize: Int, outSize: Int, filter: Filter) -> Coefficients {
+        let (first, count, weights, ksize) = normalizedWeights(inSize: inSize, outSize: outSize, filter: filter)
+        let one = Double(1 << precisionBits)
+        return Coefficients(first: first.map(Int64.init), count: count.map(Int64.init),
+                            weights: weights.map { Int32($0 < 0 ? -0.5 + $0 * one : 0.5 + $0 * one) }, ksize: ksize)
+    }
+
+    /// The weights as a dense `[outSize, inSize]` matrix, for resampling tensors by matrix
+    /// products along each axis.
+    static func matrix(inSize: Int, outSize: Int, filter: Filter) -> Tensor {
+        let (first, count, weights, ksize) = normalizedWeights(inSize: inSize, outSize: outSize, filter: filter)
+        var dense = [Float](repeating: 0, count: outSize * inSize)
+        for o in 0..<outSize {
+            for k in 0..<count[o] { dense[o * inSize + first[o] + k] = Float(weights[o * ksize + k]) }
+        }
+        return Tensor(shape: [outSize, inSize], scalars: dense)
     }
 
     /// The horizontal pass: rows `firstRow ..< firstRow + rows` of `pixels` (`inWidth`
