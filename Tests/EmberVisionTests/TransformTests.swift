@@ -118,7 +118,8 @@ struct TensorTransformFixtureTests {
     }()
 
     @Test(arguments: ["resize_17", "resize_20x30_bicubic", "resize_40x70", "resize_20x30_nearest", "resize_batch_5x6",
-                      "pad_3_reflect", "pad_2_5_edge", "pad_1234_symmetric", "pad_2_constant", "grayscale_1", "grayscale_3"])
+                      "pad_3_reflect", "pad_2_5_edge", "pad_1234_symmetric", "pad_2_constant", "grayscale_1", "grayscale_3",
+                      "brightness_1_4", "contrast_0_6", "saturation_1_7", "hue_0_2", "hue_m0_3"])
     func matchesTorchvisionOnTensors(_ name: String) {
         let image = Self.golden["image"]!, batch = Self.golden["batch"]!
         let out: Tensor = switch name {
@@ -132,7 +133,12 @@ struct TensorTransformFixtureTests {
         case "pad_1234_symmetric": pad(image, left: 1, top: 2, right: 3, bottom: 4, paddingMode: .symmetric)
         case "pad_2_constant": pad(image, left: 2, top: 2, right: 2, bottom: 2, fill: 0.5)
         case "grayscale_1": toGrayscale(image)
-        default: toGrayscale(batch, numOutputChannels: 3)
+        case "grayscale_3": toGrayscale(batch, numOutputChannels: 3)
+        case "brightness_1_4": adjustBrightness(image, 1.4)
+        case "contrast_0_6": adjustContrast(batch, 0.6)
+        case "saturation_1_7": adjustSaturation(image, 1.7)
+        case "hue_0_2": adjustHue(image, 0.2)
+        default: adjustHue(batch, -0.3)
         }
         expectClose(out, Self.golden["\(name).out"]!, tolerance: 2e-5, name)
     }

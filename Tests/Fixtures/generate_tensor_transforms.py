@@ -29,6 +29,11 @@ CASES = [
     ("pad_2_constant", "image", lambda t: F.pad(t, 2, fill=0.5)),
     ("grayscale_1", "image", lambda t: F.rgb_to_grayscale(t, 1)),
     ("grayscale_3", "batch", lambda t: F.rgb_to_grayscale(t, 3)),
+    ("brightness_1_4", "image", lambda t: F.adjust_brightness(t, 1.4)),
+    ("contrast_0_6", "batch", lambda t: F.adjust_contrast(t, 0.6)),
+    ("saturation_1_7", "image", lambda t: F.adjust_saturation(t, 1.7)),
+    ("hue_0_2", "image", lambda t: F.adjust_hue(t, 0.2)),
+    ("hue_m0_3", "batch", lambda t: F.adjust_hue(t, -0.3)),
 ]
 
 
