@@ -119,7 +119,8 @@ struct TensorTransformFixtureTests {
 
     @Test(arguments: ["resize_17", "resize_20x30_bicubic", "resize_40x70", "resize_20x30_nearest", "resize_batch_5x6",
                       "pad_3_reflect", "pad_2_5_edge", "pad_1234_symmetric", "pad_2_constant", "grayscale_1", "grayscale_3",
-                      "brightness_1_4", "contrast_0_6", "saturation_1_7", "hue_0_2", "hue_m0_3"])
+                      "brightness_1_4", "contrast_0_6", "saturation_1_7", "hue_0_2", "hue_m0_3",
+                      "rotate_30", "rotate_30_expand_bilinear", "rotate_m75_batch"])
     func matchesTorchvisionOnTensors(_ name: String) {
         let image = Self.golden["image"]!, batch = Self.golden["batch"]!
         let out: Tensor = switch name {
@@ -138,7 +139,10 @@ struct TensorTransformFixtureTests {
         case "contrast_0_6": adjustContrast(batch, 0.6)
         case "saturation_1_7": adjustSaturation(image, 1.7)
         case "hue_0_2": adjustHue(image, 0.2)
-        default: adjustHue(batch, -0.3)
+        case "hue_m0_3": adjustHue(batch, -0.3)
+        case "rotate_30": rotate(image, 30)
+        case "rotate_30_expand_bilinear": rotate(image, 30, interpolation: .bilinear, expand: true)
+        default: rotate(batch, -75)
         }
         expectClose(out, Self.golden["\(name).out"]!, tolerance: 2e-5, name)
     }

@@ -34,6 +34,9 @@ CASES = [
     ("saturation_1_7", "image", lambda t: F.adjust_saturation(t, 1.7)),
     ("hue_0_2", "image", lambda t: F.adjust_hue(t, 0.2)),
     ("hue_m0_3", "batch", lambda t: F.adjust_hue(t, -0.3)),
+    ("rotate_30", "image", lambda t: F.rotate(t, 30)),
+    ("rotate_30_expand_bilinear", "image", lambda t: F.rotate(t, 30, InterpolationMode.BILINEAR, expand=True)),
+    ("rotate_m75_batch", "batch", lambda t: F.rotate(t, -75)),
 ]
 
 
