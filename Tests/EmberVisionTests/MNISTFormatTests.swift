@@ -94,6 +94,11 @@ struct MNISTFormatTests {
         #expect(message.contains("train-images-idx3-ubyte") && message.contains("truncated") && message.contains("more bytes than any file holds"))
     }
 
+    @Test func zeroImagesOfAnImpossibleSize() throws {
+        let message = try loadError { _ in ("train-images-idx3-ubyte", IDX.file(magic: 0x803, dimensions: [0, 1 << 31, 1 << 31], values: [])) }
+        #expect(message.contains("train-images-idx3-ubyte") && message.contains("more than the 89478485"), "\(message)")
+    }
+
     @Test func wrongMagicNumber() throws {
         // A labels file where the images belong.
         let message = try loadError { ("train-images-idx3-ubyte", $0.labelsFile) }

@@ -77,31 +77,50 @@ public enum SafeTensors {
         }
         let dataStart = headerEnd
         let dataCount = data.count - dataStart
-        var tensors: [String: Tensor] = [:]
         var metadata: [String: String] = [:]
-        for (name, value) in header {
-            if name == "__metadata__" {
-                metadata = value as? [String: String] ?? [:]
-                continue
-            }
-            guard let entry = value as? [String: Any],
+        if let value = header["__metadata__"] {
+            guard let strings = value as? [String: String] else { throw corrupt("__metadata__ is not a map of strings to strings") }
+            metadata = strings
+        }
+        // Every entry is checked before any tensor is made, in name order, so that a file
+        // gives the same error in every process (dictionary order is randomised).
+        var entries: [(name: String, code: String, shape: [Int], begin: Int, end: Int)] = []
+        for name in header.keys.sorted() where name != "__metadata__" {
+            guard let entry = header[name] as? [String: Any],
                   let dtypeCode = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int],
                   let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
             else { throw corrupt("entry '\(name)' lacks dtype, shape or data_offsets") }
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw corrupt("entry '\(name)' has a negative size in \(shape)") }
+            guard Shape.checkedElementCount(shape) != nil else {
+                throw corrupt("entry '\(name)' has shape \(shape), negative or too large to address")
+            }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end, end <= dataCount else {
                 throw corrupt("entry '\(name)' data_offsets [\(begin), \(end)] fall outside the \(dataCount) data bytes")
             }
-            let tensor = try makeTensor(name: name, code: dtypeCode, shape: shape, bytes: data, range: (dataStart + begin)..<(dataStart + end), path: path)
-            tensors[name] = tensor
+            entries.append((name, dtypeCode, shape, begin, end))
+        }
+        // As safetensors' own reader: the byte ranges tile the data exactly, no overlap, no gap.
+        var covered = 0
+        for entry in entries.sorted(by: { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }) {
+            guard entry.begin == covered else {
+                throw corrupt(entry.begin < covered
+                    ? "entry '\(entry.name)' data_offsets [\(entry.begin), \(entry.end)] overlap another entry's bytes"
+                    : "the data bytes \(covered)..<\(entry.begin) before entry '\(entry.name)' belong to no entry")
+            }
+            covered = entry.end
+        }
+        guard covered == dataCount else { throw corrupt("the last \(dataCount - covered) data bytes belong to no entry") }
+        var tensors: [String: Tensor] = [:]
+        for entry in entries {
+            tensors[entry.name] = try makeTensor(name: entry.name, code: entry.code, shape: entry.shape, bytes: data,
+                                                 range: (dataStart + entry.begin)..<(dataStart + entry.end), path: path)
         }
         return (tensors, metadata)
     }
 
     private static func makeTensor(name: String, code: String, shape: [Int], bytes: Data, range: Range<Int>, path: String) throws -> Tensor {
-        let count = shape.reduce(1, *)
+        let count = Shape.checkedElementCount(shape)!  // checked by decode
         let (dtype, sourceSize): (DType, Int) = switch code {
         case "F32": (.float32, 4)
         case "F64": (.float32, 8)
@@ -111,9 +130,10 @@ public enum SafeTensors {
         case "BOOL": (.bool, 1)
         default: throw SerializationError.unsupportedDType(path: path, name: name, dtype: code)
         }
-        guard range.count == count * sourceSize else {
+        let (needed, overflow) = count.multipliedReportingOverflow(by: sourceSize)
+        guard !overflow, range.count == needed else {
             throw SerializationError.corrupt(
-                path: path, reason: "entry '\(name)' of shape \(shape) and dtype \(code) needs \(count * sourceSize) bytes, its data_offsets span \(range.count)")
+                path: path, reason: "entry '\(name)' of shape \(shape) and dtype \(code) needs \(overflow ? "more" : "\(needed)") bytes, its data_offsets span \(range.count)")
         }
         let tensor = Tensor(uninitialized: shape, dtype: dtype)
         bytes.withUnsafeBytes { raw in

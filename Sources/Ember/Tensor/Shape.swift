@@ -11,6 +11,21 @@ enum Shape {
         return strides
     }
 
+    /// The element count of a shape read from outside (a file header), or nil when it, or
+    /// any stride `contiguousStrides` would compute for it, does not fit in an `Int`. Every
+    /// shape from a file passes through here before a tensor is made.
+    static func checkedElementCount(_ shape: [Int]) -> Int? {
+        guard shape.allSatisfy({ $0 >= 0 }) else { return nil }
+        var running = 1, count = 1
+        for size in shape.reversed() {
+            let (stride, strideOverflow) = running.multipliedReportingOverflow(by: max(size, 1))
+            let (product, countOverflow) = count.multipliedReportingOverflow(by: size)
+            guard !strideOverflow, !countOverflow else { return nil }
+            (running, count) = (stride, product)
+        }
+        return count
+    }
+
     /// Whether `strides` describe a dense row-major layout (size-1 dims may have any stride).
     static func isContiguous(shape: [Int], strides: [Int]) -> Bool {
         var expected = 1

@@ -19,6 +19,9 @@ struct IDXFile {
 
     /// The size of each dimension, e.g. `[60000, 28, 28]`.
     let dimensions: [Int]
+    /// The largest image an IDX file may declare: PIL's decompression-bomb limit, far
+    /// beyond any MNIST-format data set (28×28).
+    static let maxImagePixels = 89_478_485
     /// The values after the header.
     let values: [UInt8]
 
@@ -58,11 +61,18 @@ struct IDXFile {
         if kind == .images && dimensions[1...].contains(0) {
             throw DatasetError.corrupt(path: path, reason: "the header declares empty images of \(dimensions[1])×\(dimensions[2])")
         }
-        // Three 32-bit sizes can multiply past Int.max; no real file is that large.
-        let (expected, overflow) = dimensions.dropFirst().reduce((dimensions[0], false)) { product, size in
+        // Three 32-bit sizes can multiply past Int.max; no real file is that large. The size
+        // of one item is checked on its own, so that zero items of an impossible size (whose
+        // product is 0) are refused too.
+        let (itemSize, itemOverflow) = dimensions.dropFirst().reduce((1, false)) { product, size in
             let (value, overflow) = product.0.multipliedReportingOverflow(by: size)
             return (value, product.1 || overflow)
         }
+        if kind == .images && !itemOverflow && itemSize > Self.maxImagePixels {
+            throw DatasetError.corrupt(path: path, reason: "the header declares images of \(dimensions[1])×\(dimensions[2]) pixels, more than the \(Self.maxImagePixels) an IDX image may have")
+        }
+        let (total, totalOverflow) = dimensions[0].multipliedReportingOverflow(by: itemSize)
+        let (expected, overflow) = (total, itemOverflow || totalOverflow)
         let found = bytes.count - headerSize
         guard !overflow && found == expected else {
             let problem = found < expected || overflow ? "truncated: " : "too long: "
