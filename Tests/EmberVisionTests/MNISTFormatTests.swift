@@ -94,6 +94,17 @@ struct MNISTFormatTests {
         #expect(message.contains("train-images-idx3-ubyte") && message.contains("truncated") && message.contains("more bytes than any file holds"))
     }
 
+    @Test func aGzipBombStopsAtTheSizeItsHeaderDeclares() throws {
+        // 10 images of 28×28 declared, 64 MiB of zeros inflated: a file of a few tens of KiB.
+        let contents = IDX.file(magic: 0x803, dimensions: [10, 28, 28], values: []) + [UInt8](repeating: 0, count: 64 << 20)
+        #expect(IDX.gzip(contents).count < 200_000)
+        let message = try loadError(gzip: true) { _ in ("train-images-idx3-ubyte", contents) }
+        #expect(message.contains("too long") && message.contains("7840 bytes"), "\(message)")
+        // Inflating stopped soon after the declared size, far short of the 64 MiB inside.
+        let held = message.split(separator: " ").last.flatMap { Int($0) } ?? .max
+        #expect(held < 1 << 20, "\(message)")
+    }
+
     @Test func zeroImagesOfAnImpossibleSize() throws {
         let message = try loadError { _ in ("train-images-idx3-ubyte", IDX.file(magic: 0x803, dimensions: [0, 1 << 31, 1 << 31], values: [])) }
         #expect(message.contains("train-images-idx3-ubyte") && message.contains("more than the 89478485"), "\(message)")

@@ -8,8 +8,14 @@ enum Gzip {
     }
 
     /// The decompressed contents of every gzip member in `bytes`; `path` names the file in
-    /// errors.
-    static func decompress(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+    /// errors. `limit` is asked, as the output grows, how many bytes the contents can
+    /// legitimately need given what has been decompressed so far (nil: not known yet).
+    /// Inflating stops once the output is past it, and the output so far is returned for
+    /// the caller's own checks to reject (as too long): a small file cannot inflate to
+    /// gigabytes.
+    static func decompress(
+        _ bytes: [UInt8], path: String, limit: (UnsafeBufferPointer<UInt8>) -> Int? = { _ in nil }
+    ) throws -> [UInt8] {
         guard isGzip(bytes) else {
             throw DatasetError.corrupt(path: path, reason: "not gzip data (the file does not start with 1f 8b)")
         }
@@ -19,16 +25,25 @@ enum Gzip {
             throw DatasetError.io(path: path, reason: "zlib could not start decompressing")
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: sizeHint(bytes))
+        var output = [UInt8](repeating: 0, count: min(sizeHint(bytes), 1 << 20))
         var produced = 0
         try bytes.withUnsafeBufferPointer { input in
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
             stream.avail_in = UInt32(input.count)
             while true {
-                if produced == output.count { output.append(contentsOf: repeatElement(0, count: output.count)) }
+                // Deflate cannot expand more than 1032:1, whatever the contents declare.
+                let declared = output.withUnsafeBufferPointer { limit(UnsafeBufferPointer(rebasing: $0[..<produced])) }
+                let allowed = declared.map { min($0, bytes.count * 1032) }
+                if let allowed, produced > allowed { return }
+                // Until the contents say how much they need, inflate in small steps; then
+                // no further than one byte past it (enough for the caller to see "too long").
+                let room = allowed.map { $0 + 1 - produced } ?? 4096
+                if produced == output.count {
+                    output = grown(output, by: allowed == nil ? output.count : min(output.count, max(room, 64)))
+                }
                 let status = output.withUnsafeMutableBufferPointer { out in
                     stream.next_out = out.baseAddress! + produced
-                    stream.avail_out = UInt32(min(out.count - produced, Int(UInt32.max)))
+                    stream.avail_out = UInt32(min(out.count - produced, room, Int(UInt32.max)))
                     let status = inflate(&stream, Z_NO_FLUSH)
                     produced = stream.next_out - out.baseAddress!
                     return status
@@ -55,6 +70,18 @@ enum Gzip {
         }
         output.removeSubrange(produced...)
         return output
+    }
+
+    /// `buffer` with `extra` zero bytes more, by one copy (an element-wise append is slow
+    /// in debug builds, where the tests run).
+    private static func grown(_ buffer: [UInt8], by extra: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: buffer.count + extra) { target, initialized in
+            buffer.withUnsafeBufferPointer { source in
+                target.baseAddress!.update(from: source.baseAddress!, count: source.count)
+            }
+            (target.baseAddress! + buffer.count).initialize(repeating: 0, count: extra)
+            initialized = buffer.count + extra
+        }
     }
 
     /// The uncompressed size gzip records in its last four bytes (modulo 2^32), bounded by

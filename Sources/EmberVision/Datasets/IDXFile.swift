@@ -25,6 +25,24 @@ struct IDXFile {
     /// The values after the header.
     let values: [UInt8]
 
+    /// The file size an IDX header declares, once `prefix` holds the whole header (nil
+    /// before that); just the header when it is not this kind's or its sizes overflow, which
+    /// the checks below report.
+    static func declaredSize(_ prefix: UnsafeBufferPointer<UInt8>, kind: Kind) -> Int? {
+        let headerSize = 4 + 4 * kind.dimensionCount
+        guard prefix.count >= headerSize else { return nil }
+        let words = (0...kind.dimensionCount).map { i in prefix[(4 * i)..<(4 * i + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        guard words[0] == Int(kind.magic) else { return headerSize }
+        var body = 1
+        for dimension in words.dropFirst() {
+            let (product, overflow) = body.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return headerSize }
+            body = product
+        }
+        let (total, overflow) = headerSize.addingReportingOverflow(body)
+        return overflow ? headerSize : total
+    }
+
     private static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16, uppercase: true)
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
@@ -38,7 +56,9 @@ struct IDXFile {
         } catch {
             throw DatasetError.io(path: path, reason: "cannot read the file: \(error.localizedDescription)")
         }
-        if path.hasSuffix(".gz") { bytes = try Gzip.decompress(bytes, path: path) }
+        if path.hasSuffix(".gz") {
+            bytes = try Gzip.decompress(bytes, path: path) { prefix in Self.declaredSize(prefix, kind: kind) }
+        }
 
         func requireHeader(of size: Int) throws {
             guard bytes.count >= size else {
