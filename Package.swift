@@ -47,6 +47,14 @@ let package = Package(
             name: "FuzzImageDecoder",
             dependencies: ["EmberVision", "CFuzzerDriver"],
             path: "Fuzz/FuzzImageDecoder"),
+        .executableTarget(
+            name: "FuzzSafeTensors",
+            dependencies: ["Ember", "CFuzzerDriver"],
+            path: "Fuzz/FuzzSafeTensors"),
+        .executableTarget(
+            name: "FuzzIDX",
+            dependencies: ["EmberVision", "CFuzzerDriver"],
+            path: "Fuzz/FuzzIDX"),
         .testTarget(
             name: "EmberTests",
             dependencies: ["Ember"]),

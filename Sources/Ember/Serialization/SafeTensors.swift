@@ -25,6 +25,14 @@ public enum SafeTensors {
         return try decode(data, path: url.path)
     }
 
+    /// Reads every tensor and the `__metadata__` string map from safetensors bytes in
+    /// memory (`safetensors.torch.load(data)`); `source` names them in errors.
+    public static func loadWithMetadata(data: Data, source: String = "<memory>") throws
+        -> (tensors: [String: Tensor], metadata: [String: String])
+    {
+        try decode(data, path: source)
+    }
+
     /// Writes tensors (and optional string metadata) atomically.
     public static func save(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
         try AtomicFile.write(encode(tensors, metadata: metadata), to: url)
