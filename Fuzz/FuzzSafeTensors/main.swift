@@ -30,11 +30,4 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-var argc = CommandLine.argc
-var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-let status = ember_fuzzer_run(&argc, &argv) { fuzzOne($0, $1) }
-if status == -1 {
-    FileHandle.standardError.write(Data("FuzzSafeTensors: built without libFuzzer; build and run it with Fuzz/run\n".utf8))
-    exit(2)
-}
-exit(status)
+ember_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv, { fuzzOne($0, $1) }, "FuzzSafeTensors")

@@ -68,7 +68,13 @@ func pillowRGB(_ h: UInt8, _ s: UInt8, _ v: UInt8) -> (UInt8, UInt8, UInt8) {
     let p = UInt8(clamping: Int((fv * (1.0 - Double(fs))).rounded()))
     let q = UInt8(clamping: Int((fv * (1.0 - Double(fs) * Double(f))).rounded()))
     let t = UInt8(clamping: Int((fv * (1.0 - Double(fs) * (1.0 - Double(f)))).rounded()))
-    switch i % 6 {
+    return hsvSector(i, v: v, p: p, q: q, t: t)
+}
+
+/// The RGB of an HSV pixel in hue sector `sector` (0...5, wrapped), from the value `v`
+/// and the three mixes `p`, `q`, `t` that PIL's and torchvision's conversions both use.
+func hsvSector<T>(_ sector: Int, v: T, p: T, q: T, t: T) -> (T, T, T) {
+    switch (sector % 6 + 6) % 6 {
     case 0: return (v, t, p)
     case 1: return (q, v, p)
     case 2: return (p, v, t)

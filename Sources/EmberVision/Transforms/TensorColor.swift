@@ -73,12 +73,5 @@ private func rgb(_ h: Float, _ s: Float, _ v: Float) -> (Float, Float, Float) {
     let i = (h * 6).rounded(.down)
     let f = h * 6 - i
     let p = min(max(v * (1 - s), 0), 1), q = min(max(v * (1 - s * f), 0), 1), t = min(max(v * (1 - s * (1 - f)), 0), 1)
-    switch ((Int(i) % 6) + 6) % 6 {
-    case 0: return (v, t, p)
-    case 1: return (q, v, p)
-    case 2: return (p, v, t)
-    case 3: return (p, q, v)
-    case 4: return (t, p, v)
-    default: return (v, p, q)
-    }
+    return hsvSector(Int(i), v: v, p: p, q: q, t: t)
 }
