@@ -16,7 +16,7 @@ let package = Package(
             name: "CDNNL",
             providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(
-            name: "CZlib", pkgConfig: "zlib",
+            name: "CSystemZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CTurboJPEG", pkgConfig: "libturbojpeg",
@@ -30,7 +30,7 @@ let package = Package(
             dependencies: ["CDNNL", "CEmberKernels"]),
         .target(
             name: "EmberVision",
-            dependencies: ["Ember", "CEmberKernels", "CZlib", "CTurboJPEG", "CPNG"]),
+            dependencies: ["Ember", "CEmberKernels", "CSystemZlib", "CTurboJPEG", "CPNG"]),
         .executableTarget(
             name: "ember",
             dependencies: [

@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 import Foundation
 import Testing
 @testable import EmberVision

@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 
 /// gzip decompression through zlib, for `.gz` data set files.
 enum Gzip {
