@@ -2,19 +2,42 @@
 
 /// `max(0, x)` elementwise (`nn.ReLU`).
 public final class ReLU: Module {
-    /// A ReLU layer; it has no options.
-    public override init() { super.init() }
+    /// PyTorch's `inplace` flag, kept so that models print as PyTorch's do. The result is
+    /// computed into a new tensor either way, which gives the same values and keeps the
+    /// input intact for autograd.
+    public let inplace: Bool
+
+    /// A ReLU layer.
+    public init(inplace: Bool = false) {
+        self.inplace = inplace
+        super.init()
+    }
+
     /// `max(0, input)`, elementwise.
     public override func forward(_ input: Tensor) -> Tensor { input.relu() }
+    /// `inplace=True` when set, as PyTorch prints it.
+    public override var extraRepr: String { inplaceRepr(inplace) }
 }
 
 /// `min(max(0, x), 6)` elementwise (`nn.ReLU6`), as in MobileNet.
 public final class ReLU6: Module {
-    /// A ReLU6 layer; it has no options.
-    public override init() { super.init() }
+    /// PyTorch's `inplace` flag, printed only; see `ReLU.inplace`.
+    public let inplace: Bool
+
+    /// A ReLU6 layer.
+    public init(inplace: Bool = false) {
+        self.inplace = inplace
+        super.init()
+    }
+
     /// `min(max(0, input), 6)`, elementwise.
     public override func forward(_ input: Tensor) -> Tensor { input.relu6() }
+    /// `inplace=True` when set, as PyTorch prints it.
+    public override var extraRepr: String { inplaceRepr(inplace) }
 }
+
+/// PyTorch's `inplace=True`, or nothing for the default.
+func inplaceRepr(_ inplace: Bool) -> String { inplace ? "inplace=True" : "" }
 
 /// `x` limited to `[minVal, maxVal]` elementwise (`nn.Hardtanh`).
 public final class Hardtanh: Module {

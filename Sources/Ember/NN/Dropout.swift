@@ -5,11 +5,14 @@
 public final class Dropout: Module {
     /// The probability of zeroing each element.
     public let p: Float
+    /// PyTorch's `inplace` flag, printed only; see `ReLU.inplace`.
+    public let inplace: Bool
 
     /// A dropout layer zeroing elements with probability `p`.
-    public init(p: Float = 0.5) {
+    public init(p: Float = 0.5, inplace: Bool = false) {
         precondition(p >= 0 && p <= 1, "Dropout: dropout probability has to be between 0 and 1, but got \(p)")
         self.p = p
+        self.inplace = inplace
         super.init()
     }
 
@@ -35,5 +38,5 @@ public final class Dropout: Module {
     }
 
     /// `p=0.5, inplace=False`, as PyTorch prints it.
-    public override var extraRepr: String { "p=\(p), inplace=False" }
+    public override var extraRepr: String { "p=\(p), inplace=\(pythonBool(inplace))" }
 }

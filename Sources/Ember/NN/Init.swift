@@ -53,6 +53,24 @@ public enum Init {
         fill(tensor, with: Tensor.normal(tensor.shape, mean: mean, std: std))
     }
 
+    /// Fills with values from `N(mean, std²)` truncated to `[a, b]` (`trunc_normal_`; the
+    /// bounds are absolute values, not multiples of `std`). A value outside the bounds is
+    /// drawn again, which gives exactly the truncated distribution.
+    @discardableResult
+    public static func truncNormal(_ tensor: Tensor, mean: Float = 0, std: Float = 1, a: Float = -2, b: Float = 2) -> Tensor {
+        precondition(a < b, "trunc_normal_: expected a < b, got a=\(a), b=\(b)")
+        let values = Tensor(uninitialized: tensor.shape)
+        let out = values.floatPointer
+        DefaultGenerator.with { g in
+            var draw: Float = 0
+            for i in 0..<values.numel {
+                repeat { g.fillNormal(&draw, count: 1, mean: mean, std: std) } while !(draw >= a && draw <= b)
+                out[i] = draw
+            }
+        }
+        return fill(tensor, with: values)
+    }
+
     /// Fills with `value` (`constant_`).
     @discardableResult
     public static func constant(_ tensor: Tensor, _ value: Float) -> Tensor {

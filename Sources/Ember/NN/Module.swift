@@ -53,8 +53,9 @@ open class Module: CustomStringConvertible {
     /// PyTorch's `extra_repr()`: `in_features=784, out_features=300, bias=True`.
     open var extraRepr: String { "" }
 
-    /// The class name, as PyTorch's `_get_name()`.
-    var typeName: String { String(describing: type(of: self)) }
+    /// The class name printed by `description`, as PyTorch's `_get_name()`: the Swift class
+    /// name unless a subclass gives its PyTorch counterpart's (`_DenseLayer`).
+    open var typeName: String { String(describing: type(of: self)) }
 
     // MARK: Modes
 

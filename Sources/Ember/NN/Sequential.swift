@@ -55,9 +55,29 @@ open class Sequential: Module {
         }
     }
 
+    /// The modules at `range` as a new `Sequential` holding the same module objects under
+    /// their keys here, as PyTorch's `features[:30]`: `model.features[..<30]` is a feature
+    /// extractor sharing the model's weights. Like a Python slice, a range reaching past
+    /// the end stops at the end.
+    public subscript<R: RangeExpression>(range: R) -> Sequential where R.Bound == Int {
+        let all = 0..<Int.max
+        let wanted = range.relative(to: all)
+        precondition(wanted.lowerBound >= 0, "Sequential: slice \(wanted) starts before the first module")
+        let slice = Sequential()
+        for (name, module) in addedModules[wanted.clamped(to: addedModules.indices)] { slice.addModule(name, module) }
+        return slice
+    }
+
     /// Feeds the input through each module in turn.
     open override func forward(_ input: Tensor) -> Tensor {
         addedModules.reduce(input) { x, entry in entry.module(x) }
+    }
+}
+
+/// `for layer in sequential { ... }`, in order.
+extension Sequential: Sequence {
+    public func makeIterator() -> IndexingIterator<[Module]> {
+        addedModules.map(\.module).makeIterator()
     }
 }
 
