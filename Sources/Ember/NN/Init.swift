@@ -44,13 +44,15 @@ public enum Init {
     /// Fills with values from `U(low, high)` (`uniform_`).
     @discardableResult
     public static func uniform(_ tensor: Tensor, low: Float = 0, high: Float = 1) -> Tensor {
-        fill(tensor, with: Tensor.uniform(tensor.shape, low: low, high: high))
+        guard !isSkipping else { return tensor }
+        return fill(tensor, with: Tensor.uniform(tensor.shape, low: low, high: high))
     }
 
     /// Fills with values from `N(mean, std²)` (`normal_`).
     @discardableResult
     public static func normal(_ tensor: Tensor, mean: Float = 0, std: Float = 1) -> Tensor {
-        fill(tensor, with: Tensor.normal(tensor.shape, mean: mean, std: std))
+        guard !isSkipping else { return tensor }
+        return fill(tensor, with: Tensor.normal(tensor.shape, mean: mean, std: std))
     }
 
     /// Fills with values from `N(mean, std²)` truncated to `[a, b]` (`trunc_normal_`; the
@@ -59,6 +61,7 @@ public enum Init {
     @discardableResult
     public static func truncNormal(_ tensor: Tensor, mean: Float = 0, std: Float = 1, a: Float = -2, b: Float = 2) -> Tensor {
         precondition(a < b, "trunc_normal_: expected a < b, got a=\(a), b=\(b)")
+        guard !isSkipping else { return tensor }
         let values = Tensor(uninitialized: tensor.shape)
         let out = values.floatPointer
         DefaultGenerator.with { g in
@@ -74,6 +77,7 @@ public enum Init {
     /// Fills with `value` (`constant_`).
     @discardableResult
     public static func constant(_ tensor: Tensor, _ value: Float) -> Tensor {
+        guard !isSkipping else { return tensor }
         withNoGrad { tensor.fill(value) }
         return tensor
     }
@@ -131,8 +135,20 @@ public enum Init {
         return gain * (2 / Float(fanIn + fanOut)).squareRoot()
     }
 
+    /// Whether the current thread is inside `skipInit(_:)`.
+    @TaskLocal static var isSkipping = false
+
     private static func fill(_ tensor: Tensor, with values: Tensor) -> Tensor {
         withNoGrad { tensor.copy(from: values) }
         return tensor
     }
+}
+
+/// Builds modules without initialising their weights, like PyTorch's
+/// `torch.nn.utils.skip_init`: inside `body` every `Init` function leaves its tensor as
+/// allocated, so parameters start with unspecified values. For a model whose weights are
+/// loaded right after (`skipInit { resnet152() }` then `loadStateDict`), this saves drawing
+/// millions of random numbers; buffers such as batch-norm statistics start as usual.
+public func skipInit<T>(_ body: () throws -> T) rethrows -> T {
+    try Init.$isSkipping.withValue(true, operation: body)
 }
