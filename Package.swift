@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +31,10 @@ let package = Package(
             dependencies: ["CDNNL", "CEmberKernels"]),
         .target(
             name: "EmberVision",
-            dependencies: ["Ember", "CEmberKernels", "CSystemZlib", "CTurboJPEG", "CPNG"]),
+            dependencies: [
+                "Ember", "CEmberKernels", "CSystemZlib", "CTurboJPEG", "CPNG",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "ember",
             dependencies: [

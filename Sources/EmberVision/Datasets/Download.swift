@@ -22,7 +22,7 @@ struct Downloader {
                 attempts.append("\(url.absoluteString): \(Self.describe(error))")
                 continue
             }
-            let digest = MD5.hex(data)
+            let digest = Digests.md5Hex(data)
             guard digest == md5 else {
                 attempts.append("\(url.absoluteString): MD5 checksum \(digest) does not match the expected \(md5)")
                 continue
