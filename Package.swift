@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "CEmberKernels"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", "CEmberKernels"]),
+            dependencies: ["CDNNL", "CEmberKernels", "CSystemZlib"]),
         .target(
             name: "EmberVision",
             dependencies: [
@@ -55,6 +55,14 @@ let package = Package(
             name: "FuzzSafeTensors",
             dependencies: ["Ember", "CFuzzerDriver"],
             path: "Fuzz/FuzzSafeTensors"),
+        .executableTarget(
+            name: "FuzzPickle",
+            dependencies: ["Ember", "CFuzzerDriver"],
+            path: "Fuzz/FuzzPickle"),
+        .executableTarget(
+            name: "FuzzPth",
+            dependencies: ["Ember", "CFuzzerDriver"],
+            path: "Fuzz/FuzzPth"),
         .executableTarget(
             name: "FuzzIDX",
             dependencies: ["EmberVision", "CFuzzerDriver"],

@@ -62,12 +62,14 @@ extension Module {
         try SafeTensors.save(stateDict(), to: url)
     }
 
-    /// Loads a state dict saved with `save(to:)` (or Python's `safetensors`).
-    /// - Throws: `SerializationError` for an unreadable file, `StateDictError` when its
-    ///   contents do not fit this module.
+    /// Loads a state dict saved with `save(to:)` (or Python's `safetensors`), or a PyTorch
+    /// checkpoint written by `torch.save` (`.pth`, `.pt`; see `PyTorchCheckpoint`), told
+    /// apart by content.
+    /// - Throws: `SerializationError` for an unreadable safetensors file, `PthError` for an
+    ///   unreadable checkpoint, `StateDictError` when its contents do not fit this module.
     @discardableResult
     public func loadStateDict(from url: URL, strict: Bool = true) throws -> IncompatibleKeys {
-        try loadStateDict(SafeTensors.load(from: url), strict: strict)
+        try loadStateDict(StateDictFile.load(from: url), strict: strict)
     }
 }
 
