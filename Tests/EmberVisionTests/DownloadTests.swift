@@ -21,7 +21,7 @@ private enum TestSource: MNISTSource {
 
     static let resources = ["train-images", "train-labels", "t10k-images", "t10k-labels"].map { stem in
         let file = "\(stem)-idx\(stem.hasSuffix("images") ? 3 : 1)-ubyte.gz"
-        return (file: file, md5: MD5.hex(files[file]!))
+        return (file: file, md5: Digests.md5Hex(files[file]!))
     }
 }
 
@@ -38,7 +38,7 @@ struct DownloadTests {
             String(repeating: "1234567890", count: 8): "57edf4a22be3c955ac49da2e2107b67a",
         ]
         for (text, digest) in cases {
-            #expect(MD5.hex(Data(text.utf8)) == digest, "MD5 of \(text.count) bytes")
+            #expect(Digests.md5Hex(Data(text.utf8)) == digest, "MD5 of \(text.count) bytes")
         }
     }
 

@@ -62,7 +62,7 @@ public struct PretrainedWeights: Sendable, Hashable, CustomStringConvertible {
     /// torchvision's evaluation transform for it (`weights.transforms()`): resize the shorter
     /// side to `resizeSize` (bilinear, antialiased), centre-crop `cropSize`, `ToTensor`,
     /// normalise with ImageNet's mean and standard deviation.
-    public var transforms: Compose {
+    public var transforms: Compose<Image, Tensor> {
         Compose([
             Resize(resizeSize), CenterCrop(cropSize), ToTensor(),
             Normalize(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),

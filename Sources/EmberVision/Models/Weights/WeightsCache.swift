@@ -68,7 +68,7 @@ public struct WeightsCache: Sendable {
     }
 
     private static func describe(_ error: Error) -> String {
-        (error as? CustomStringConvertible)?.description ?? error.localizedDescription
+        "\(error)"
     }
 
     /// A GET through URLSession that reports progress; non-200 answers are errors.
