@@ -12,10 +12,12 @@ enum Ember {
         Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ember")
     }
 
-    static func run(_ arguments: [String]) throws -> CommandResult {
+    /// Runs `ember arguments`; `environment` adds to (or overrides) this process's.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -18,20 +18,10 @@ import Foundation
 /// are untouched.
 public func summary(_ model: Module, inputShape: [Int]) -> String {
     var rows: [(name: String, outputShape: [Int], parameters: Int)] = []
-    let leaves = model.modules().filter { $0.children().isEmpty }
-    let handles = leaves.map { leaf in
-        leaf.registerForwardHook { module, _, output in
-            let count = module.parameters(recurse: false).reduce(0) { $0 + $1.numel }
-            rows.append(("\(module.typeName)-\(rows.count + 1)", [-1] + output.shape.dropFirst(), count))
-        }
+    observeLeaves(of: model, running: Tensor.zeros([2] + inputShape)) { module, _, output in
+        let count = module.parameters(recurse: false).reduce(0) { $0 + $1.numel }
+        rows.append(("\(module.typeName)-\(rows.count + 1)", [-1] + output.shape.dropFirst(), count))
     }
-    let modes = model.modules().map { ($0, $0.training) }
-    defer {
-        handles.forEach { $0.remove() }
-        for (module, training) in modes { module.training = training }
-    }
-    model.eval()
-    withNoGrad { _ = model(Tensor.zeros([2] + inputShape)) }
 
     let parameters = model.parameters()
     let total = parameters.reduce(0) { $0 + $1.numel }
@@ -64,6 +54,19 @@ public func summary(_ model: Module, inputShape: [Int]) -> String {
         rule,
     ]
     return lines.joined(separator: "\n")
+}
+
+/// Runs `model` once on `input` in evaluation mode without gradients, calling `observe`
+/// after each leaf module, in the order they run; training flags are restored afterwards.
+func observeLeaves(of model: Module, running input: Tensor, _ observe: @escaping Module.ForwardHook) {
+    let handles = model.modules().filter { $0.children().isEmpty }.map { $0.registerForwardHook(observe) }
+    let modes = model.modules().map { ($0, $0.training) }
+    defer {
+        handles.forEach { $0.remove() }
+        for (module, training) in modes { module.training = training }
+    }
+    model.eval()
+    withNoGrad { _ = model(input) }
 }
 
 /// `266610` → `266,610`.

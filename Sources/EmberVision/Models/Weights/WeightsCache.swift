@@ -68,7 +68,8 @@ public struct WeightsCache: Sendable {
     }
 
     private static func describe(_ error: Error) -> String {
-        "\(error)"
+        let system = error as NSError
+        return system.domain == NSURLErrorDomain ? system.localizedDescription : "\(error)"
     }
 
     /// A GET through URLSession that reports progress; non-200 answers are errors.
