@@ -153,6 +153,36 @@ func imagePipeline(_ name: String, train: Bool) -> Workload {
 
 workloads += [imagePipeline("images_eval_epoch", train: false), imagePipeline("images_train_epoch", train: true)]
 
+/// A zoo model's forward pass in eval mode without autograd on `batch` 224×224 images.
+func zooEval(_ name: String, batch: Int, iterations: Int) -> Workload {
+    Workload(name: "\(name)_eval_b\(batch)", iterations: iterations) {
+        let model = try! ModelZoo.model(name).eval()
+        let x = Tensor.randn([batch, 3, 224, 224])
+        return { withNoGrad { _ = model(x) } }
+    }
+}
+
+/// One fine-tuning step of ResNet18 with a new 2-class head (the tutorial's part 1 §3.4):
+/// every parameter trained, SGD lr 0.001 momentum 0.9, cross-entropy.
+func resnet18Finetune(batch: Int) -> Workload {
+    Workload(name: "resnet18_finetune_b\(batch)", iterations: 2) {
+        let model = resnet18()
+        model.fc = Linear(model.fc.inFeatures, 2)
+        model.train()
+        let optimizer = SGD(model.parameters(), lr: 0.001, momentum: 0.9)
+        let lossFunction = CrossEntropyLoss()
+        let x = Tensor.randn([batch, 3, 224, 224]), y = Tensor.randint(0, 2, [batch])
+        return {
+            let loss = lossFunction(model(x), y)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+        }
+    }
+}
+
+workloads += [zooEval("resnet18", batch: 16, iterations: 3), resnet18Finetune(batch: 16), zooEval("vgg16", batch: 8, iterations: 2)]
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted[sorted.count / 2]

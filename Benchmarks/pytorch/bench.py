@@ -189,6 +189,40 @@ def layer_step(layer, shape):
     return setup
 
 
+def zoo_eval(arch, batch):
+    """A torchvision model's forward pass in eval mode without autograd, `batch` 224x224 images."""
+    def setup():
+        model = torchvision.models.get_model(arch, weights=None).eval()
+        x = torch.randn(batch, 3, 224, 224)
+
+        def step():
+            with torch.no_grad():
+                return model(x)
+        return step
+    return setup
+
+
+def resnet18_finetune(batch):
+    """One fine-tuning step of ResNet18 with a new 2-class head (the tutorial's part 1 3.4):
+    every parameter trained, SGD lr 0.001 momentum 0.9, cross-entropy, `batch` 224x224 images."""
+    def setup():
+        model = torchvision.models.resnet18(weights=None)
+        model.fc = nn.Linear(model.fc.in_features, 2)
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
+        loss_fn = nn.CrossEntropyLoss()
+        x, y = torch.randn(batch, 3, 224, 224), torch.randint(0, 2, (batch,))
+
+        def step():
+            loss = loss_fn(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+        return step
+    return setup
+
+
 WORKLOADS = {
     "sgemm_64x784x300": (sgemm(64, 784, 300), 6000),
     "sgemm_256":        (sgemm(256, 256, 256), 7000),
@@ -213,6 +247,9 @@ WORKLOADS = {
     "sum_16M":          (elementwise(lambda a: a.sum(), 1), 600),
     "images_eval_epoch":  (image_pipeline(train=False), 5),  # 480 photo crops per iteration
     "images_train_epoch": (image_pipeline(train=True), 5),
+    "resnet18_eval_b16": (zoo_eval("resnet18", 16), 10),
+    "resnet18_finetune_b16": (resnet18_finetune(16), 5),
+    "vgg16_eval_b8": (zoo_eval("vgg16", 8), 5),
 }
 
 
