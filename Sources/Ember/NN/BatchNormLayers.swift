@@ -12,8 +12,10 @@ open class BatchNorm: Module {
     public let numFeatures: Int
     /// Added to the variance before its square root, for numerical stability.
     public let eps: Float
-    /// The running statistics' update factor; nil for a cumulative moving average.
-    public let momentum: Float?
+    /// The running statistics' update factor; nil for a cumulative moving average. A
+    /// `Double`, as PyTorch's Python float, so that it prints as PyTorch prints it
+    /// (MNASNet's `1 - 0.9997` is `0.00029999999999996696`).
+    public let momentum: Double?
     /// Whether the layer learns a per-channel scale (`weight`) and shift (`bias`).
     public let affine: Bool
     /// Whether the layer keeps running statistics for evaluation mode.
@@ -31,7 +33,7 @@ open class BatchNorm: Module {
 
     /// A layer over `numFeatures` channels; the arguments are PyTorch's, with its defaults.
     public init(
-        _ numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true,
+        _ numFeatures: Int, eps: Float = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
         trackRunningStats: Bool = true, bias: Bool = true
     ) {
         precondition(numFeatures > 0, "BatchNorm: num_features must be positive, got \(numFeatures)")
@@ -59,10 +61,10 @@ open class BatchNorm: Module {
         checkInput(input)
         precondition(input.shape[1] == numFeatures,
                      "\(typeName): running_mean should contain \(input.shape[1]) elements not \(numFeatures) (input shape \(input.shape))")
-        var factor = momentum ?? 0
+        var factor = momentum.map { Float($0) } ?? 0
         if training, trackRunningStats, let counter = numBatchesTracked {
             counter.int64Pointer.pointee += 1
-            factor = momentum ?? 1 / Float(counter.int64Pointer.pointee)
+            factor = momentum.map { Float($0) } ?? 1 / Float(counter.int64Pointer.pointee)
         }
         // Batch statistics in training, and in evaluation when there are no running ones.
         let useBatchStatistics = training || (runningMean == nil && runningVar == nil)

@@ -48,7 +48,8 @@ public enum ModelZoo {
     }
 
     /// Every architecture, family by family in torchvision's order.
-    public static let all: [Entry] = resNetFamily + alexNetFamily + vggFamily
+    public static let all: [Entry] = resNetFamily + alexNetFamily + vggFamily + squeezeNetFamily + denseNetFamily
+        + inceptionFamily + googLeNetFamily + shuffleNetV2Family + mobileNetV2Family + mnasNetFamily
 
     /// The architecture named `name`, or nil.
     public static func entry(_ name: String) -> Entry? { all.first { $0.name == name } }
