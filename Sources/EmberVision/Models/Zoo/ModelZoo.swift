@@ -28,7 +28,7 @@ public enum ModelZoo {
     }
 
     /// Every architecture, family by family in torchvision's order.
-    public static let all: [Entry] = resNetFamily
+    public static let all: [Entry] = resNetFamily + denseNetFamily + inceptionFamily + googLeNetFamily
 
     /// The architecture named `name`, or nil.
     public static func entry(_ name: String) -> Entry? { all.first { $0.name == name } }
