@@ -88,7 +88,7 @@ public final class Inception3: Module {
         self.dropout = Dropout(p: dropout)
         fc = Linear(2048, numClasses)
         super.init()
-        if initWeights { initialiseAsTorchvision() }
+        if initWeights { Self.initialiseAsTorchvision(self) }
     }
 
     /// The class logits of images `[N, 3, H, W]` (at least 75×75); in training the
@@ -117,13 +117,14 @@ public final class Inception3: Module {
     ///
     /// torchvision also marks the auxiliary head's `conv1` with std 0.01, but on the
     /// `BasicConv2d`, which its loop skips, so that convolution gets 0.1 like the rest.
-    private func initialiseAsTorchvision() {
-        let auxFC = auxLogits.map { ObjectIdentifier($0.fc) }
-        _ = apply { module in
+    /// (Static so that tests can check it on a few blocks: the whole model draws 27M numbers.)
+    static func initialiseAsTorchvision(_ root: Module) {
+        let auxFC = Set(root.modules().compactMap { ($0 as? InceptionAux).map { ObjectIdentifier($0.fc) } })
+        root.apply { module in
             if let conv = module as? Conv2d {
                 Init.truncNormal(conv.weight, std: 0.1, a: -2, b: 2)
             } else if let linear = module as? Linear {
-                Init.truncNormal(linear.weight, std: ObjectIdentifier(linear) == auxFC ? 0.001 : 0.1, a: -2, b: 2)
+                Init.truncNormal(linear.weight, std: auxFC.contains(ObjectIdentifier(linear)) ? 0.001 : 0.1, a: -2, b: 2)
             } else if let norm = module as? BatchNorm2d {
                 Init.ones(norm.weight!)
                 Init.zeros(norm.bias!)
