@@ -125,7 +125,11 @@ struct DenseInceptionModelTests {
         #expect(zeros > training.numel / 4)  // about half; conv2 has no ReLU after it, so no other zeros
         let eval = withNoGrad { layer.eval()(x) }
         #expect(eval.toArray().filter { $0 == 0 }.count < eval.numel / 10)
-        #expect(DenseBlock(numLayers: 3, numInputFeatures: 4, bnSize: 2, growthRate: 5, dropRate: 0)(x).shape == [1, 19, 8, 8])
+        let block = DenseBlock(numLayers: 3, numInputFeatures: 4, bnSize: 2, growthRate: 5, dropRate: 0)
+        var seen: [[Int]] = []
+        for layer in block.layers { layer.registerForwardHook { _, input, _ in seen.append(input.shape) } }
+        #expect(block(x).shape == [1, 19, 8, 8])
+        #expect(seen == [[1, 4, 8, 8], [1, 9, 8, 8], [1, 14, 8, 8]])  // each layer reads all before it
     }
 
     @Test func googlenetGivesAuxiliaryLogitsOnlyInTraining() {
@@ -185,7 +189,7 @@ struct DenseInceptionModelTests {
         let model = DenseNet(growthRate: 32, blockConfig: [2, 2], numInitFeatures: 64, numClasses: 10)
         let conv0 = model.features[0] as! Conv2d
         #expect(abs(Self.std(conv0.weight) - (2 / Float(3 * 49)).squareRoot()) < 0.03 * (2 / Float(3 * 49)).squareRoot())
-        let layer = (model.features.namedChildren().first { $0.name == "denseblock1" }!.module as! DenseBlock).layers[1]
+        let layer = (model.features.namedChildren().first { $0.name == "denseblock1" }!.module as! DenseBlock).layers[1] as! DenseLayer
         let expected = (2 / Float(96)).squareRoot()  // 1×1 over 64 + 32 channels, fan-in 96
         #expect(abs(Self.std(layer.conv1.weight) - expected) < 0.05 * expected)
         #expect(layer.norm1.weight!.toArray().allSatisfy { $0 == 1 } && layer.norm1.bias!.toArray().allSatisfy { $0 == 0 })

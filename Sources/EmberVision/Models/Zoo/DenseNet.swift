@@ -104,14 +104,11 @@ public final class DenseLayer: Module {
 
     public override var typeName: String { "_DenseLayer" }
 
-    /// The new features computed from one feature map.
-    public override func forward(_ x: Tensor) -> Tensor { forward(features: [x]) }
-
     /// The new features computed from the block's feature maps so far, concatenated along
-    /// the channels (torchvision's `forward` on a list).
-    public func forward(features: [Tensor]) -> Tensor {
-        let bottleneck = conv1(relu1(norm1(Tensor.cat(features, dim: 1))))
-        let new = conv2(relu2(norm2(bottleneck)))
+    /// the channels. (torchvision's layer takes the list and concatenates it first; the
+    /// block here passes the concatenation, so the call runs forward hooks as usual.)
+    public override func forward(_ x: Tensor) -> Tensor {
+        let new = conv2(relu2(norm2(conv1(relu1(norm1(x))))))
         return dropout(new, p: dropRate, training: training)
     }
 }
@@ -132,12 +129,13 @@ public final class DenseBlock: Module {
 
     public override var typeName: String { "_DenseBlock" }
 
-    /// The dense layers in order.
-    public var layers: [DenseLayer] { children().map { $0 as! DenseLayer } }
+    /// The dense layers in order (`denselayer1`, ...).
+    public var layers: [Module] { children() }
 
+    /// The input and every layer's new features, each layer reading all those before it.
     public override func forward(_ x: Tensor) -> Tensor {
         var features = [x]
-        for layer in layers { features.append(layer.forward(features: features)) }
+        for layer in children() { features.append(layer(Tensor.cat(features, dim: 1))) }
         return Tensor.cat(features, dim: 1)
     }
 }
