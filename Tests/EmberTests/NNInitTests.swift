@@ -52,6 +52,18 @@ struct NNInitTests {
         #expect(abs(stats(w).std - xavierStd) < 0.02 * xavierStd)
     }
 
+    @Test func truncNormalStaysWithinItsAbsoluteBoundsWithTheTruncatedSpread() {
+        let w = Tensor.empty([100_000], dtype: .float32)
+        Init.truncNormal(w, mean: 0.5, std: 1, a: -0.5, b: 1.5)   // ±1 std around the mean
+        let s = stats(w)
+        #expect(s.min >= -0.5 && s.max <= 1.5 && s.min < -0.49 && s.max > 1.49)
+        #expect(abs(s.mean - 0.5) < 0.01)
+        // The standard normal truncated to [-1, 1] has variance 1 - 2φ(1) / (2Φ(1) - 1).
+        #expect(abs(s.std - 0.53956) < 0.005)
+        Init.truncNormal(w, std: 0.01)   // bounds ±2 are 200 std away: a plain normal
+        #expect(abs(stats(w).std - 0.01) < 0.0002)
+    }
+
     @Test func fansCountTheReceptiveField() {
         #expect(Init.fans(Tensor.empty([16, 8, 3, 3])) == (fanIn: 72, fanOut: 144))
         #expect(Init.fans(Tensor.empty([10, 784])) == (fanIn: 784, fanOut: 10))

@@ -135,6 +135,15 @@ struct NNLayerTests {
         #expect(Dropout(p: 1)(Tensor.ones([5])).toArray() == [0, 0, 0, 0, 0])
     }
 
+    @Test func functionalDropoutDropsOnlyInTraining() {
+        let x = Tensor.ones([10_000])
+        #expect(dropout(x, p: 0.5, training: false).isSameTensor(x))
+        #expect(dropout(x, p: 0).isSameTensor(x))
+        let values = dropout(x, p: 0.5).toArray()
+        #expect(values.allSatisfy { $0 == 0 || $0 == 2 })
+        #expect(abs(Float(values.filter { $0 == 0 }.count) / 10_000 - 0.5) < 0.03)
+    }
+
     @Test func dropoutMasksFollowManualSeed() async {
         // In a child process: tests running in parallel would draw from the same generator.
         await #expect(processExitsWith: .success) {

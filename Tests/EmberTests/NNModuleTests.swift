@@ -42,6 +42,35 @@ struct NNModuleTests {
         #expect(Sequential().description == "Sequential()")
     }
 
+    /// A module whose PyTorch names are not the snake_case of its Swift names, as
+    /// torchvision's Inception v3 (`Conv2d_1a_3x3`, `AuxLogits`).
+    final class RenamedNet: Module {
+        var conv2d_1a: Module = Linear(2, 2)
+        var auxLogits: Linear? = Linear(2, 1)
+        var plainName = Linear(2, 3, bias: false)
+        @Parameter var bigScale = Tensor.ones([2])
+        override class var keyOverrides: [String: String] {
+            ["conv2d_1a": "Conv2d_1a", "auxLogits": "AuxLogits", "bigScale": "Big"]
+        }
+        override func forward(_ x: Tensor) -> Tensor { x }
+    }
+
+    /// Keys from a subclass's overrides at its own level only.
+    final class RenamedSubclassNet: Sequential {
+        var extraHead = Linear(2, 2)
+        override class var keyOverrides: [String: String] { ["extraHead": "Head"] }
+    }
+
+    @Test func keyOverridesRenameChildrenAndTensors() {
+        let net = RenamedNet()
+        #expect(net.stateDictKeys() == ["Big", "Conv2d_1a.weight", "Conv2d_1a.bias", "AuxLogits.weight",
+                                        "AuxLogits.bias", "plain_name.weight"])
+        #expect(net.description.contains("(Conv2d_1a): Linear") && net.description.contains("(AuxLogits): Linear"))
+        net.auxLogits = nil
+        #expect(!net.stateDictKeys().contains("AuxLogits.weight"))
+        #expect(RenamedSubclassNet().stateDictKeys() == ["Head.weight", "Head.bias"])
+    }
+
     @Test func replacingAChildTakesEffectAtOnce() {
         let net = NestedNet()
         let oldWeight = (net.fc as! Linear).weight

@@ -19,9 +19,7 @@ public final class Dropout: Module {
     /// In training mode, `input` times a fresh random mask of zeros and `1 / (1 - p)`;
     /// in evaluation mode (or with `p` 0), `input` itself.
     public override func forward(_ input: Tensor) -> Tensor {
-        guard training, p > 0 else { return input }
-        precondition(input.dtype == .float32, "Dropout: expected a float32 input, got \(input.dtype)")
-        return input * Dropout.mask(input.shape, p: p)
+        dropout(input, p: p, training: training)
     }
 
     /// A tensor of `shape` holding `1 / (1 - p)` with probability `1 - p` and 0 otherwise.
@@ -39,4 +37,14 @@ public final class Dropout: Module {
 
     /// `p=0.5, inplace=False`, as PyTorch prints it.
     public override var extraRepr: String { "p=\(p), inplace=\(pythonBool(inplace))" }
+}
+
+/// `F.dropout`: in training, each element of `input` zeroed with probability `p` and the
+/// survivors scaled by `1 / (1 - p)`; otherwise (or with `p` 0) `input` itself. For modules
+/// that drop out without a `Dropout` child, as torchvision's `_DenseLayer` does.
+public func dropout(_ input: Tensor, p: Float = 0.5, training: Bool = true) -> Tensor {
+    precondition(p >= 0 && p <= 1, "dropout: dropout probability has to be between 0 and 1, but got \(p)")
+    guard training, p > 0 else { return input }
+    precondition(input.dtype == .float32, "Dropout: expected a float32 input, got \(input.dtype)")
+    return input * Dropout.mask(input.shape, p: p)
 }

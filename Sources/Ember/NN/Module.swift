@@ -57,6 +57,12 @@ open class Module: CustomStringConvertible {
     /// name unless a subclass gives its PyTorch counterpart's (`_DenseLayer`).
     open var typeName: String { String(describing: type(of: self)) }
 
+    /// Keys for stored properties whose PyTorch name is not the snake_case of the Swift
+    /// name, by Swift property name: torchvision's Inception v3 has children named
+    /// `Conv2d_1a_3x3` and `AuxLogits`, so `Inception3` maps `conv2d_1a_3x3` and
+    /// `auxLogits` to them. Each class's own map applies to the properties it declares.
+    open class var keyOverrides: [String: String] { [:] }
+
     // MARK: Modes
 
     /// Sets training mode on this module and every descendant (`module.train(mode)`):

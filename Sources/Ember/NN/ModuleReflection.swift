@@ -91,17 +91,19 @@ struct ModuleLayout: Sendable {
     private static func fields(of mirror: Mirror) -> [Field] {
         var fields: [Field] = []
         var seen: [String: String] = [:]
+        // The overrides of the class at this level (a subclass's own are read at its level).
+        let overrides = (mirror.subjectType as? Module.Type)?.keyOverrides ?? [:]
         for (index, child) in mirror.children.enumerated() {
             guard let label = child.label else { continue }
             let field: Field
             if let property = child.value as? any ModuleTensorProperty {
                 // A property wrapper's storage is labelled `_name`.
                 let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
-                field = Field(index: index, key: property.explicitName ?? snakeCase(name), kind: .tensor)
+                field = Field(index: index, key: property.explicitName ?? overrides[name] ?? snakeCase(name), kind: .tensor)
             } else if child.value is any ModuleHolder {
                 // A `lazy var`'s storage is labelled `$__lazy_storage_$_name`.
                 let name = label.hasPrefix(lazyPrefix) ? String(label.dropFirst(lazyPrefix.count)) : label
-                field = Field(index: index, key: snakeCase(name), kind: .modules)
+                field = Field(index: index, key: overrides[name] ?? snakeCase(name), kind: .modules)
             } else {
                 continue
             }
