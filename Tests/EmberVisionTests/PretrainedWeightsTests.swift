@@ -18,6 +18,8 @@ struct PretrainedWeightsTests {
         #expect(resnet18.parameterCount == 11_689_512 && resnet18.cropSize == 224 && resnet18.resizeSize == 256)
         #expect(resnet18.categories.count == 1000 && resnet18.categories[0] == "tench")
         #expect(ResNet50Weights.default == .imagenet1kV2)
+        #expect(ShuffleNetV2X0_5Weights.imagenet1kV1.info.hashPrefix == "f707e7126e")
+        #expect(MNASNet0_5Weights.imagenet1kV1.info.hashPrefix == "3ffadce67e")
         #expect(VGG16Weights.imagenet1kFeatures.info.categories.isEmpty)
     }
 
@@ -105,5 +107,28 @@ struct PretrainedWeightsTests {
         #expect(throws: StateDictError.self) {
             try resnet34(weights: folder.url.appendingPathComponent("resnet18-f37072fd.pth"))
         }
+    }
+
+    @Test func denseNetsOlderKeysAreRenamedAsTorchvisionDoes() {
+        let t = Tensor.zeros([1])
+        let renamed = DenseNet.renamingLegacyKeys([
+            "features.denseblock1.denselayer1.norm.1.weight": t, "features.denseblock2.denselayer12.conv.2.weight": t,
+            "features.denseblock1.denselayer1.norm.1.running_var": t, "features.norm5.weight": t, "classifier.bias": t,
+        ])
+        #expect(Set(renamed.keys) == [
+            "features.denseblock1.denselayer1.norm1.weight", "features.denseblock2.denselayer12.conv2.weight",
+            "features.denseblock1.denselayer1.norm1.running_var", "features.norm5.weight", "classifier.bias",
+        ])
+    }
+
+    @Test func pretrainedGoogLeNetIsBuiltAsTorchvisionBuildsIt() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let source = skipInit { googlenet(auxLogits: true, transformInput: true, initWeights: false) }
+        try source.save(to: folder.url.appendingPathComponent("googlenet-1378be20.pth"))
+        let model = try #require(try ModelZoo.pretrained(GoogLeNetWeights.imagenet1kV1.info, cache: WeightsCache(directory: folder.url),
+                                                          progress: false) as? GoogLeNet)
+        #expect(model.transformInput && !model.auxLogits && model.aux1 == nil && model.aux2 == nil)
+        #expect(!model.stateDictKeys().contains { $0.hasPrefix("aux") })
     }
 }

@@ -211,3 +211,190 @@ public func vgg19Bn(weights: VGG19BNWeights, progress: Bool = true) throws -> VG
 public func vgg19Bn(weights file: URL, numClasses: Int = 1000) throws -> VGG {
     try ModelZoo.model("vgg19_bn", weightsFile: file, numClasses: numClasses) as! VGG
 }
+
+/// `squeezenet1_0` with torchvision's pretrained weights (`squeezenet1_0(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func squeezenet1_0(weights: SqueezeNet1_0Weights, progress: Bool = true) throws -> SqueezeNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! SqueezeNet
+}
+
+/// `squeezenet1_0` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func squeezenet1_0(weights file: URL, numClasses: Int = 1000) throws -> SqueezeNet {
+    try ModelZoo.model("squeezenet1_0", weightsFile: file, numClasses: numClasses) as! SqueezeNet
+}
+
+/// `squeezenet1_1` with torchvision's pretrained weights (`squeezenet1_1(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func squeezenet1_1(weights: SqueezeNet1_1Weights, progress: Bool = true) throws -> SqueezeNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! SqueezeNet
+}
+
+/// `squeezenet1_1` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func squeezenet1_1(weights file: URL, numClasses: Int = 1000) throws -> SqueezeNet {
+    try ModelZoo.model("squeezenet1_1", weightsFile: file, numClasses: numClasses) as! SqueezeNet
+}
+
+/// `densenet121` with torchvision's pretrained weights (`densenet121(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func densenet121(weights: DenseNet121Weights, progress: Bool = true) throws -> DenseNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! DenseNet
+}
+
+/// `densenet121` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func densenet121(weights file: URL, numClasses: Int = 1000) throws -> DenseNet {
+    try ModelZoo.model("densenet121", weightsFile: file, numClasses: numClasses) as! DenseNet
+}
+
+/// `densenet161` with torchvision's pretrained weights (`densenet161(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func densenet161(weights: DenseNet161Weights, progress: Bool = true) throws -> DenseNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! DenseNet
+}
+
+/// `densenet161` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func densenet161(weights file: URL, numClasses: Int = 1000) throws -> DenseNet {
+    try ModelZoo.model("densenet161", weightsFile: file, numClasses: numClasses) as! DenseNet
+}
+
+/// `densenet169` with torchvision's pretrained weights (`densenet169(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func densenet169(weights: DenseNet169Weights, progress: Bool = true) throws -> DenseNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! DenseNet
+}
+
+/// `densenet169` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func densenet169(weights file: URL, numClasses: Int = 1000) throws -> DenseNet {
+    try ModelZoo.model("densenet169", weightsFile: file, numClasses: numClasses) as! DenseNet
+}
+
+/// `densenet201` with torchvision's pretrained weights (`densenet201(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func densenet201(weights: DenseNet201Weights, progress: Bool = true) throws -> DenseNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! DenseNet
+}
+
+/// `densenet201` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func densenet201(weights file: URL, numClasses: Int = 1000) throws -> DenseNet {
+    try ModelZoo.model("densenet201", weightsFile: file, numClasses: numClasses) as! DenseNet
+}
+
+/// `inception_v3` with torchvision's pretrained weights (`inception_v3(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func inceptionV3(weights: InceptionV3Weights, progress: Bool = true) throws -> Inception3 {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! Inception3
+}
+
+/// `inception_v3` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func inceptionV3(weights file: URL, numClasses: Int = 1000) throws -> Inception3 {
+    try ModelZoo.model("inception_v3", weightsFile: file, numClasses: numClasses) as! Inception3
+}
+
+/// `googlenet` with torchvision's pretrained weights (`googlenet(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func googlenet(weights: GoogLeNetWeights, progress: Bool = true) throws -> GoogLeNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! GoogLeNet
+}
+
+/// `googlenet` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func googlenet(weights file: URL, numClasses: Int = 1000) throws -> GoogLeNet {
+    try ModelZoo.model("googlenet", weightsFile: file, numClasses: numClasses) as! GoogLeNet
+}
+
+/// `shufflenet_v2_x0_5` with torchvision's pretrained weights (`shufflenet_v2_x0_5(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func shufflenetV2X0_5(weights: ShuffleNetV2X0_5Weights, progress: Bool = true) throws -> ShuffleNetV2 {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! ShuffleNetV2
+}
+
+/// `shufflenet_v2_x0_5` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func shufflenetV2X0_5(weights file: URL, numClasses: Int = 1000) throws -> ShuffleNetV2 {
+    try ModelZoo.model("shufflenet_v2_x0_5", weightsFile: file, numClasses: numClasses) as! ShuffleNetV2
+}
+
+/// `shufflenet_v2_x1_0` with torchvision's pretrained weights (`shufflenet_v2_x1_0(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func shufflenetV2X1_0(weights: ShuffleNetV2X1_0Weights, progress: Bool = true) throws -> ShuffleNetV2 {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! ShuffleNetV2
+}
+
+/// `shufflenet_v2_x1_0` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func shufflenetV2X1_0(weights file: URL, numClasses: Int = 1000) throws -> ShuffleNetV2 {
+    try ModelZoo.model("shufflenet_v2_x1_0", weightsFile: file, numClasses: numClasses) as! ShuffleNetV2
+}
+
+/// `shufflenet_v2_x1_5` with torchvision's pretrained weights (`shufflenet_v2_x1_5(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func shufflenetV2X1_5(weights: ShuffleNetV2X1_5Weights, progress: Bool = true) throws -> ShuffleNetV2 {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! ShuffleNetV2
+}
+
+/// `shufflenet_v2_x1_5` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func shufflenetV2X1_5(weights file: URL, numClasses: Int = 1000) throws -> ShuffleNetV2 {
+    try ModelZoo.model("shufflenet_v2_x1_5", weightsFile: file, numClasses: numClasses) as! ShuffleNetV2
+}
+
+/// `shufflenet_v2_x2_0` with torchvision's pretrained weights (`shufflenet_v2_x2_0(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func shufflenetV2X2_0(weights: ShuffleNetV2X2_0Weights, progress: Bool = true) throws -> ShuffleNetV2 {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! ShuffleNetV2
+}
+
+/// `shufflenet_v2_x2_0` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func shufflenetV2X2_0(weights file: URL, numClasses: Int = 1000) throws -> ShuffleNetV2 {
+    try ModelZoo.model("shufflenet_v2_x2_0", weightsFile: file, numClasses: numClasses) as! ShuffleNetV2
+}
+
+/// `mobilenet_v2` with torchvision's pretrained weights (`mobilenet_v2(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func mobilenetV2(weights: MobileNetV2Weights, progress: Bool = true) throws -> MobileNetV2 {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! MobileNetV2
+}
+
+/// `mobilenet_v2` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func mobilenetV2(weights file: URL, numClasses: Int = 1000) throws -> MobileNetV2 {
+    try ModelZoo.model("mobilenet_v2", weightsFile: file, numClasses: numClasses) as! MobileNetV2
+}
+
+/// `mnasnet0_5` with torchvision's pretrained weights (`mnasnet0_5(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func mnasnet0_5(weights: MNASNet0_5Weights, progress: Bool = true) throws -> MNASNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! MNASNet
+}
+
+/// `mnasnet0_5` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func mnasnet0_5(weights file: URL, numClasses: Int = 1000) throws -> MNASNet {
+    try ModelZoo.model("mnasnet0_5", weightsFile: file, numClasses: numClasses) as! MNASNet
+}
+
+/// `mnasnet0_75` with torchvision's pretrained weights (`mnasnet0_75(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func mnasnet0_75(weights: MNASNet0_75Weights, progress: Bool = true) throws -> MNASNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! MNASNet
+}
+
+/// `mnasnet0_75` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func mnasnet0_75(weights file: URL, numClasses: Int = 1000) throws -> MNASNet {
+    try ModelZoo.model("mnasnet0_75", weightsFile: file, numClasses: numClasses) as! MNASNet
+}
+
+/// `mnasnet1_0` with torchvision's pretrained weights (`mnasnet1_0(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func mnasnet1_0(weights: MNASNet1_0Weights, progress: Bool = true) throws -> MNASNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! MNASNet
+}
+
+/// `mnasnet1_0` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func mnasnet1_0(weights file: URL, numClasses: Int = 1000) throws -> MNASNet {
+    try ModelZoo.model("mnasnet1_0", weightsFile: file, numClasses: numClasses) as! MNASNet
+}
+
+/// `mnasnet1_3` with torchvision's pretrained weights (`mnasnet1_3(weights=...)`), from PyTorch's cache
+/// or downloaded there; see `WeightsCache`.
+public func mnasnet1_3(weights: MNASNet1_3Weights, progress: Bool = true) throws -> MNASNet {
+    try ModelZoo.pretrained(weights.info, progress: progress) as! MNASNet
+}
+
+/// `mnasnet1_3` with the state dict in a local `.pth` or `.safetensors` file, loaded strictly.
+public func mnasnet1_3(weights file: URL, numClasses: Int = 1000) throws -> MNASNet {
+    try ModelZoo.model("mnasnet1_3", weightsFile: file, numClasses: numClasses) as! MNASNet
+}

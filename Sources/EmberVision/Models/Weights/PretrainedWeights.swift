@@ -47,13 +47,12 @@ public struct PretrainedWeights: Sendable, Hashable, CustomStringConvertible {
     /// The checkpoint's file name, as PyTorch's cache keeps it (`resnet18-f37072fd.pth`).
     public var fileName: String { url.lastPathComponent }
 
-    /// The hex digits after the last `-` of the file name: the first digits of the file's
-    /// SHA-256, which a download must match (`torch.hub`'s `check_hash`).
+    /// The hex digits between the first `-` and the `.` after them in the file name
+    /// (`torch.hub`'s `HASH_REGEX`): the first digits of the file's SHA-256, which a
+    /// download must match (`check_hash`).
     public var hashPrefix: String? {
-        let stem = fileName.split(separator: ".").first.map(String.init) ?? fileName
-        guard let dash = stem.lastIndex(of: "-") else { return nil }
-        let digits = stem[stem.index(after: dash)...]
-        return !digits.isEmpty && digits.allSatisfy(\.isHexDigit) ? String(digits).lowercased() : nil
+        guard let match = fileName.firstMatch(of: /-([a-f0-9]*)\./), !match.1.isEmpty else { return nil }
+        return String(match.1)
     }
 
     /// The class names the checkpoint predicts, by index; empty without a class head.

@@ -175,11 +175,29 @@ public func densenet201(numClasses: Int = 1000, dropRate: Float = 0) -> DenseNet
     DenseNet(growthRate: 32, blockConfig: [6, 12, 48, 32], numInitFeatures: 64, dropRate: dropRate, numClasses: numClasses)
 }
 
+extension DenseNet {
+    /// torchvision's published DenseNet checkpoints predate its module names: their dense
+    /// layers say `norm.1`, `conv.2`, … where the model has `norm1`, `conv2`. This renames
+    /// such keys as torchvision's `_load_state_dict` does and leaves every other key alone.
+    @Sendable public static func renamingLegacyKeys(_ stateDict: [String: Tensor]) -> [String: Tensor] {
+        let legacy = /^(.*denselayer\d+\.(?:norm|relu|conv))\.([12]\.(?:weight|bias|running_mean|running_var))$/
+        var renamed: [String: Tensor] = [:]
+        for (key, value) in stateDict {
+            if let match = key.wholeMatch(of: legacy) {
+                renamed[String(match.1) + String(match.2)] = value
+            } else {
+                renamed[key] = value
+            }
+        }
+        return renamed
+    }
+}
+
 extension ModelZoo {
     static let denseNetFamily: [Entry] = [
-        Entry("densenet121") { densenet121(numClasses: $0) },
-        Entry("densenet161") { densenet161(numClasses: $0) },
-        Entry("densenet169") { densenet169(numClasses: $0) },
-        Entry("densenet201") { densenet201(numClasses: $0) },
+        Entry("densenet121", adaptStateDict: DenseNet.renamingLegacyKeys) { densenet121(numClasses: $0) },
+        Entry("densenet161", adaptStateDict: DenseNet.renamingLegacyKeys) { densenet161(numClasses: $0) },
+        Entry("densenet169", adaptStateDict: DenseNet.renamingLegacyKeys) { densenet169(numClasses: $0) },
+        Entry("densenet201", adaptStateDict: DenseNet.renamingLegacyKeys) { densenet201(numClasses: $0) },
     ]
 }

@@ -187,6 +187,12 @@ public func googlenet(numClasses: Int = 1000, auxLogits: Bool = true, transformI
 
 extension ModelZoo {
     static let googLeNetFamily: [Entry] = [
-        Entry("googlenet") { googlenet(numClasses: $0) },
+        // torchvision loads its checkpoint into a model with both auxiliary heads and
+        // ImageNet's input transform, then drops the heads unless they were asked for.
+        Entry("googlenet", buildForWeights: { googlenet(auxLogits: true, transformInput: true, initWeights: false) },
+              afterLoading: { model in
+                  guard let model = model as? GoogLeNet else { return }
+                  (model.auxLogits, model.aux1, model.aux2) = (false, nil, nil)
+              }) { googlenet(numClasses: $0) },
     ]
 }

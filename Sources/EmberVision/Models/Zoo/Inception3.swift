@@ -336,6 +336,8 @@ public func inceptionV3(numClasses: Int = 1000, auxLogits: Bool = true, transfor
 
 extension ModelZoo {
     static let inceptionFamily: [Entry] = [
-        Entry("inception_v3", inputSize: 299) { inceptionV3(numClasses: $0) },
+        // torchvision's checkpoint expects its input re-normalised as Google's was.
+        Entry("inception_v3", inputSize: 299,
+              buildForWeights: { inceptionV3(auxLogits: true, transformInput: true, initWeights: false) }) { inceptionV3(numClasses: $0) },
     ]
 }
