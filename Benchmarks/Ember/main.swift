@@ -181,7 +181,8 @@ func resnet18Finetune(batch: Int) -> Workload {
     }
 }
 
-workloads += [zooEval("resnet18", batch: 16, iterations: 3), resnet18Finetune(batch: 16), zooEval("vgg16", batch: 8, iterations: 2)]
+workloads += [zooEval("resnet18", batch: 16, iterations: 3), resnet18Finetune(batch: 16), zooEval("vgg16", batch: 8, iterations: 2),
+              zooEval("mobilenet_v2", batch: 16, iterations: 3), zooEval("densenet121", batch: 8, iterations: 2)]
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()

@@ -250,6 +250,8 @@ WORKLOADS = {
     "resnet18_eval_b16": (zoo_eval("resnet18", 16), 10),
     "resnet18_finetune_b16": (resnet18_finetune(16), 5),
     "vgg16_eval_b8": (zoo_eval("vgg16", 8), 5),
+    "mobilenet_v2_eval_b16": (zoo_eval("mobilenet_v2", 16), 10),
+    "densenet121_eval_b8": (zoo_eval("densenet121", 8), 5),
 }
 
 

@@ -37,7 +37,8 @@ struct Predict: ParsableCommand {
             let batch = evaluation(image).unsqueeze(0)
             let logits = withNoGrad { network(batch) }
             let probabilities = logits.softmax(dim: 1)[0].toArray(), scores = logits[0].toArray()
-            let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(top)
+            // Ranked by logit: the same order as by probability, without the ties of probabilities that underflow to 0.
+            let ranked = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(top)
             results.append((path, ranked.map {
                 Prediction(index: $0, label: $0 < labels.count ? labels[$0] : String($0), probability: probabilities[$0], logit: scores[$0])
             }))
