@@ -192,6 +192,7 @@ def layer_step(layer, shape):
 def zoo_eval(arch, batch):
     """A torchvision model's forward pass in eval mode without autograd, `batch` 224x224 images."""
     def setup():
+        import torchvision
         model = torchvision.models.get_model(arch, weights=None).eval()
         x = torch.randn(batch, 3, 224, 224)
 
@@ -206,6 +207,7 @@ def resnet18_finetune(batch):
     """One fine-tuning step of ResNet18 with a new 2-class head (the tutorial's part 1 3.4):
     every parameter trained, SGD lr 0.001 momentum 0.9, cross-entropy, `batch` 224x224 images."""
     def setup():
+        import torchvision
         model = torchvision.models.resnet18(weights=None)
         model.fc = nn.Linear(model.fc.in_features, 2)
         model.train()
