@@ -149,6 +149,38 @@ struct PthReaderTests {
         }
     }
 
+    /// `sequential.pth` with the 8 bytes at `offset` from the start of the signature `signature`
+    /// (its `occurrence`th) replaced by `value`, little-endian.
+    static func patched(_ signature: [UInt8], occurrence: Int = 0, at offset: Int, width: Int, _ value: UInt64) throws -> Data {
+        var bytes = [UInt8](try Data(contentsOf: url("sequential.pth")))
+        var found = -1, seen = 0
+        for i in 0...(bytes.count - signature.count) where Array(bytes[i..<(i + signature.count)]) == signature {
+            if seen == occurrence { found = i; break }
+            seen += 1
+        }
+        #expect(found >= 0)
+        for k in 0..<width { bytes[found + offset + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
+        return Data(bytes)
+    }
+
+    // ZIPFoundation 0.9.20 trapped on each of these (past-the-end reads of its in-memory
+    // archive, `off_t` of an offset of 2^63 and more); the reader checks every offset itself.
+    @Test func zipOffsetsOutsideTheFileAreRefused() throws {
+        let directory: [UInt8] = [0x50, 0x4B, 0x01, 0x02], zip64End: [UInt8] = [0x50, 0x4B, 0x06, 0x06]
+        let cases: [(Data, String)] = [
+            (try Self.patched(directory, at: 42, width: 4, 0x7FFF_FFF0), "no local header"),
+            (try Self.patched(directory, occurrence: 4, at: 42, width: 4, 0xFFFF_FFFF), "lacks a zip64 size or offset"),
+            (try Self.patched(zip64End, at: 48, width: 8, 0xFFFF_FFFF_FFFF_FFF0), "lies outside the file"),
+            (try Self.patched(zip64End, at: 40, width: 8, 0x8000_0000_0000_0000), "lies outside the file"),
+            (try Self.patched(zip64End, at: 32, width: 8, 1 << 40), "entries cannot fit"),
+            (try Self.patched(directory, at: 24, width: 4, 1 << 30), "stored but declares"),
+        ]
+        for (data, problem) in cases {
+            let message = Self.error(data)?.description
+            #expect(message?.contains(problem) == true, "\(message ?? "accepted"), expected \(problem)")
+        }
+    }
+
     // MARK: The unpickler on hand-made pickles
 
     /// The error unpickling `bytes` as a zip checkpoint's data.pkl gives, as text.
@@ -178,6 +210,16 @@ struct PthReaderTests {
         #expect(Self.pickleError(Self.tensorPickle(count: 4, offset: 1, size: 4, stride: 1))?.contains("reaches element 4 of a storage of 4") == true)
         #expect(Self.pickleError(Self.tensorPickle(count: 4, offset: 0, size: 3, stride: 2))?.contains("reaches element 4") == true)
         #expect(Self.pickleError(Self.tensorPickle(count: 0, offset: 9, size: 0, stride: 1)) == nil)
+        // An expanded view (stride 0) reads one element many times and is copied.
+        #expect(Self.pickleError(Self.tensorPickle(count: 1, offset: 0, size: 200, stride: 0)) == nil)
+    }
+
+    @Test func memoisedListsCopiedIntoSetsAreCharged() {
+        // l = [None] * 60000 memoised, then set(l) 200 times: quadratic in the input unless charged.
+        var bytes: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x28] + [UInt8](repeating: 0x4E, count: 60_000) + [0x65, 0x30]
+        for _ in 0..<200 { bytes += [0x63] + Self.ascii("builtins\nset\n") + [0x68, 0x00, 0x85, 0x52, 0x30] }
+        bytes += [0x7D, 0x2E]
+        #expect(Self.pickleError(bytes)?.contains("too much work") == true)
     }
 
     @Test(arguments: [

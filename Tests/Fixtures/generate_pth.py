@@ -25,6 +25,7 @@ Writes into ``pth/`` next to this script:
   (``builtins.eval``, protocol 4, STACK_GLOBAL), ``evil_popen_legacy.pth`` (the legacy
   format's pickles with ``subprocess.Popen`` as the main object), ``evil_in_zip.pth``
   (a zip checkpoint whose ``data.pkl`` calls ``posix.system`` before any storage).
+* ``../../Fuzz/corpus/FuzzPth/packed_views``: a seed for the archive FuzzPth packs itself.
 * ``expected.safetensors``: what ``torch.load`` returns for the good files, converted the
   way Ember converts (floats to float32, integers to int64), keyed ``FILE_STEM.KEY``.
 
@@ -170,6 +171,22 @@ def hostile():
         write_entry(z, "archive/version", "3\n")
 
 
+def packed_fuzz_seed():
+    """A FuzzPth seed for the archive the target packs itself: one split byte, then a data.pkl
+    whose tensors all view storage 0, then that storage's bytes (see Fuzz/FuzzPth)."""
+    base = torch.arange(12, dtype=torch.float32)
+    buffer = io.BytesIO()
+    torch.save({"a": base[2:6], "b": base[4:10].view(2, 3), "t": base.view(3, 4).t()}, buffer)
+    with zipfile.ZipFile(buffer) as z:
+        folder = z.namelist()[0].split("/")[0]
+        pkl, storage = z.read(f"{folder}/data.pkl"), z.read(f"{folder}/data/0")
+    total = len(pkl) + len(storage)
+    first = next(b for b in range(256) if b * total // 255 == len(pkl))
+    path = os.path.join(HERE, "..", "..", "Fuzz", "corpus", "FuzzPth", "packed_views")
+    with open(path, "wb") as f:
+        f.write(bytes([first]) + pkl + storage)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -218,6 +235,7 @@ def main():
     torch.save(net, out("whole_model.pth"))
     torch.save(Net(), out("whole_model_main.pth"))
     hostile()
+    packed_fuzz_seed()
     for name in sorted(os.listdir(OUT)):
         print(f"wrote pth/{name}: {os.path.getsize(out(name))} bytes")
     return write_fixture(expected, out("expected.safetensors"))

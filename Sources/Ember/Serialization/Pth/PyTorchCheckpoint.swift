@@ -66,14 +66,20 @@ public enum PyTorchCheckpoint {
     /// Whether the bytes start like a checkpoint: a zip archive or a pickle.
     public static func isCheckpoint(_ data: Data) -> Bool { format(of: data) != nil }
 
-    /// Runs the restricted unpickler over one raw pickle (as in a zip's `data.pkl`) and walks
-    /// the result as a state dict, returning its keys: the fuzz target's entry point.
+    /// Runs the restricted unpickler over one raw pickle (as in a zip's `data.pkl`), walks the
+    /// result as a state dict and, when its storages total at most 1 MiB, builds the tensors
+    /// over zero-filled storages; returns the keys. The fuzz target's entry point.
     @_spi(Fuzzing) public static func unpickleKeys(_ data: Data, source: String = "<memory>") throws -> [String] {
         var table = PthStorageTable(path: source)
         var unpickler = Unpickler(data: data, path: source)
         unpickler.persistentLoad = { try table.persistentLoad($0, legacy: false) }
         let root = try unpickler.load()
-        return try PthStateDict.tensorRefs(root, in: unpickler, budget: data.count, path: source, options: Options()).map(\.key)
+        let refs = try PthStateDict.tensorRefs(root, in: unpickler, budget: data.count, path: source, options: Options())
+        let stored = table.entries.indices.reduce(0) { $0 + table.byteCount($1) }
+        if stored <= 1 << 20 {
+            _ = try table.tensors(refs, bigEndian: false) { Data(count: table.byteCount($0)) }
+        }
+        return refs.map(\.key)
     }
 
     enum Format { case zip, legacy }
