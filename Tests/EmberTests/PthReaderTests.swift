@@ -181,6 +181,25 @@ struct PthReaderTests {
         }
     }
 
+    // MARK: Writing
+
+    @Test func savedCheckpointsReadBackWithTheirViews() throws {
+        let base = Tensor.arange(0, 12).view(3, 4)
+        let tensors: [String: Tensor] = [
+            "w": base, "wt": base.t(), "row": base[1], "labels": Tensor(shape: [3], scalars: [Int64(-4), 0, 1 << 40]),
+            "mask": Tensor(shape: [2], scalars: [true, false]), "scalar": Tensor(2.5), "empty": Tensor.zeros([0, 3]),
+        ]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ember-pth-\(UUID().uuidString).pth")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try PyTorchCheckpoint.save(tensors, to: url)
+        let loaded = try PyTorchCheckpoint.load(from: url, options: .exact)
+        Self.expectEqual(loaded, tensors.mapValues { $0.contiguous() })
+        // One storage for w, wt and row, as torch.save keeps views.
+        #expect(loaded["w"]?.sharesStorage(with: loaded["row"]!) == true && loaded["row"]?.storageOffset == 4)
+        let bytes = try Data(contentsOf: url)
+        #expect(bytes.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]))
+    }
+
     // MARK: The unpickler on hand-made pickles
 
     /// The error unpickling `bytes` as a zip checkpoint's data.pkl gives, as text.

@@ -63,6 +63,24 @@ public enum PyTorchCheckpoint {
         }
     }
 
+    /// Writes a state dict as `torch.save(state_dict, path)` does (the zip format), atomically,
+    /// so that `torch.load(path, weights_only=True)` reads it: keys in sorted order, tensors
+    /// sharing storage saved as views of one storage, float32/int64/bool as they are.
+    /// - Throws: `SerializationError` when the file cannot be written.
+    public static func save(_ tensors: [String: Tensor], to url: URL) throws {
+        // torch.save names the archive folder after the file.
+        let stem = url.deletingPathExtension().lastPathComponent.filter { $0 != "/" }
+        try AtomicFile.write(PthWriter.encode(tensors, folder: stem.isEmpty ? "archive" : stem, path: url.path), to: url)
+    }
+
+    /// A zip archive of stored entries, as checkpoints are laid out: the fuzz target packs
+    /// its inputs with it so that they pass the CRC-32 checks.
+    @_spi(Fuzzing) public static func storedZip(_ entries: [(name: String, contents: Data)]) throws -> Data {
+        var zip = ZipWriter()
+        for (name, contents) in entries { zip.add(name, contents) }
+        return try zip.finish(path: "<memory>")
+    }
+
     /// Whether the bytes start like a checkpoint: a zip archive or a pickle.
     public static func isCheckpoint(_ data: Data) -> Bool { format(of: data) != nil }
 
