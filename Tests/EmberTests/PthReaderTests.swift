@@ -126,6 +126,18 @@ struct PthReaderTests {
         #expect(!FileManager.default.fileExists(atPath: markerPath))
     }
 
+    @Test func modelClassesAreToldFromFunctionsThatRunCode() {
+        #expect(PickleGlobal.looksLikeModelClass(module: "torchvision.models.resnet", name: "ResNet"))
+        #expect(PickleGlobal.looksLikeModelClass(module: "mymodels", name: "Net"))
+        #expect(!PickleGlobal.looksLikeModelClass(module: "torch.nn.parameter", name: "Parameter"))
+        #expect(!PickleGlobal.looksLikeModelClass(module: "subprocess", name: "Popen"))
+        #expect(!PickleGlobal.looksLikeModelClass(module: "os", name: "system"))
+        #expect(!PickleGlobal.looksLikeModelClass(module: "mymodels", name: "build"))
+        // torch.Tensor is allowed by PyTorch's weights_only loader, but not needed for state dicts.
+        #expect(PickleGlobal(module: "torch", name: "Tensor") == nil && PickleGlobal(module: "torch", name: "FloatStorage") != nil)
+        #expect(PickleGlobal(module: "torch", name: "Storage") == nil)
+    }
+
     @Test func compressedEntriesAreRefused() throws {
         let error = Self.error(try Data(contentsOf: Self.url("deflated.pth")))
         #expect(error?.description.contains("is compressed") == true, "\(String(describing: error))")
@@ -217,9 +229,9 @@ struct PthReaderTests {
     static func ascii(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     /// `_rebuild_tensor_v2(storage of `count` floats, offset, (size,), (stride,), False, ())` in a dict.
-    static func tensorPickle(count: UInt8, offset: UInt8, size: UInt8, stride: UInt8) -> [UInt8] {
+    static func tensorPickle(count: UInt8, offset: UInt8, size: UInt8, stride: UInt8, type: String = "FloatStorage") -> [UInt8] {
         [0x80, 0x02, 0x7D, 0x58, 1, 0, 0, 0] + ascii("w") + [0x63] + ascii("torch._utils\n_rebuild_tensor_v2\n")
-            + [0x28, 0x28, 0x58, 7, 0, 0, 0] + ascii("storage") + [0x63] + ascii("torch\nFloatStorage\n")
+            + [0x28, 0x28, 0x58, 7, 0, 0, 0] + ascii("storage") + [0x63] + ascii("torch\n\(type)\n")
             + [0x58, 1, 0, 0, 0] + ascii("0") + [0x58, 3, 0, 0, 0] + ascii("cpu") + [0x4B, count, 0x74, 0x51]
             + [0x4B, offset, 0x4B, size, 0x85, 0x4B, stride, 0x85, 0x89, 0x29, 0x74, 0x52, 0x73, 0x2E]
     }
@@ -231,6 +243,11 @@ struct PthReaderTests {
         #expect(Self.pickleError(Self.tensorPickle(count: 0, offset: 9, size: 0, stride: 1)) == nil)
         // An expanded view (stride 0) reads one element many times and is copied.
         #expect(Self.pickleError(Self.tensorPickle(count: 1, offset: 0, size: 200, stride: 0)) == nil)
+    }
+
+    @Test func storagesWithoutAnEmberDtypeAreRefused() {
+        let message = Self.pickleError(Self.tensorPickle(count: 4, offset: 0, size: 4, stride: 1, type: "ComplexFloatStorage"))
+        #expect(message?.contains("storage type torch.ComplexFloatStorage has no Ember dtype") == true, "\(message ?? "accepted")")
     }
 
     @Test func memoisedListsCopiedIntoSetsAreCharged() {

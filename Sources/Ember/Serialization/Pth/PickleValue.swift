@@ -120,9 +120,9 @@ enum PickleGlobal: Hashable {
 
     /// Whether a refused global looks like the class of a pickled model (`torch.save(model)`)
     /// rather than a function that would run code: a script's `__main__` class, a
-    /// `torch.nn`/`torchvision` module, or a capitalised name outside modules known to run code.
+    /// `torch.nn.modules`/`torchvision` class, or a capitalised name outside modules known to run code.
     static func looksLikeModelClass(module: String, name: String) -> Bool {
-        if module == "__main__" || module.hasPrefix("torch.nn.") || module.hasPrefix("torchvision.") { return true }
+        if module == "__main__" || module.hasPrefix("torch.nn.modules.") || module.hasPrefix("torchvision.") { return true }
         let root = module.split(separator: ".").first.map(String.init) ?? module
         let runsCode: Set<String> = [
             "os", "posix", "nt", "subprocess", "builtins", "__builtin__", "sys", "shutil", "socket", "runpy",
