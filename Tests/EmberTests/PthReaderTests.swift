@@ -193,6 +193,16 @@ struct PthReaderTests {
         }
     }
 
+    @Test func safetensorsSharesTheConversions() throws {
+        // F16 1.5 = 0x3E00, BF16 -2 = 0xC000, I8 [-3, 7], I16 -300 = 0xFED4.
+        let header = #"{"h": {"dtype": "F16", "shape": [1], "data_offsets": [0, 2]}, "b": {"dtype": "BF16", "shape": [1], "data_offsets": [2, 4]}, "i": {"dtype": "I8", "shape": [2], "data_offsets": [4, 6]}, "s": {"dtype": "I16", "shape": [1], "data_offsets": [6, 8]}}"#
+        var data = HostileSafeTensorsTests.file(header, dataBytes: 0)
+        data.append(contentsOf: [0x00, 0x3E, 0x00, 0xC0, 0xFD, 0x07, 0xD4, 0xFE])
+        let tensors = try SafeTensors.loadWithMetadata(data: data).tensors
+        #expect(tensors["h"]?.toArray() == [1.5] && tensors["b"]?.toArray() == [-2])
+        #expect(tensors["i"]?.toArray(as: Int64.self) == [-3, 7] && tensors["s"]?.toArray(as: Int64.self) == [-300])
+    }
+
     // MARK: Writing
 
     @Test func savedCheckpointsReadBackWithTheirViews() throws {

@@ -60,9 +60,9 @@ enum PthWriter {
 
     private static func storageType(_ dtype: DType) -> String {
         switch dtype {
-        case .float32: PthScalarType.float32.rawValue
-        case .int64: PthScalarType.int64.rawValue
-        case .bool: PthScalarType.bool.rawValue
+        case .float32: StoredScalarType.float32.rawValue
+        case .int64: StoredScalarType.int64.rawValue
+        case .bool: StoredScalarType.bool.rawValue
         }
     }
 
