@@ -29,12 +29,14 @@ struct Unpickler {
     static let maxMarkDepth = 10_000
     static let maxGlobalLineLength = 1024
 
-    init(data: Data, path: String, persistentLoad: @escaping (PickleValue) throws -> PickleValue = { _ in
-        throw PthError.corrupt(path: "<pickle>", reason: "unexpected persistent id")
-    }) {
+    /// An unpickler over `data`, which `path` names in errors; without `persistentLoad`, a
+    /// persistent id is an error.
+    init(data: Data, path: String, persistentLoad: ((PickleValue) throws -> PickleValue)? = nil) {
         self.data = data
         self.path = path
-        self.persistentLoad = persistentLoad
+        self.persistentLoad = persistentLoad ?? { _ in
+            throw PthError.corrupt(path: path, reason: "pickle: a persistent id where no storage may be named")
+        }
         // Hashing keys costs their length; allow a generous multiple of the input.
         self.workLimit = 64 * data.count + 1_000_000
     }
