@@ -126,6 +126,13 @@ struct PthReaderTests {
         #expect(!FileManager.default.fileExists(atPath: markerPath))
     }
 
+    @Test func otherObjectsAreNotStateDicts() throws {
+        let single = Self.error(try Data(contentsOf: Self.url("single_tensor.pth")))
+        #expect(single == .notAStateDict(path: "test.pth", reason: "the file holds a tensor, not a dict of tensors"))
+        let script = Self.error(try Data(contentsOf: Self.url("torchscript.pt")))
+        #expect(script?.description.contains("TorchScript archive (torch.jit.save)") == true, "\(String(describing: script))")
+    }
+
     @Test func modelClassesAreToldFromFunctionsThatRunCode() {
         #expect(PickleGlobal.looksLikeModelClass(module: "torchvision.models.resnet", name: "ResNet"))
         #expect(PickleGlobal.looksLikeModelClass(module: "mymodels", name: "Net"))

@@ -17,6 +17,7 @@ Writes into ``pth/`` next to this script:
   ``nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))``.
 * ``whole_model.pth``: ``torch.save(model)`` of that Sequential; ``whole_model_main.pth``: of a
   class defined in ``__main__``.
+* ``single_tensor.pth``: ``torch.save(tensor)``, not a dict; ``torchscript.pt``: ``torch.jit.save``.
 * ``deflated.pth``: ``sequential.pth`` re-zipped with deflate compression.
 * Hostile files, each of which runs a command that creates a marker file
   ``/tmp/ember-pth-marker-NAME`` when given to ``pickle.load`` or
@@ -234,6 +235,8 @@ def main():
 
     torch.save(net, out("whole_model.pth"))
     torch.save(Net(), out("whole_model_main.pth"))
+    torch.save(torch.arange(3.0), out("single_tensor.pth"))
+    torch.jit.script(nn.Linear(2, 2)).save(out("torchscript.pt"))
     hostile()
     packed_fuzz_seed()
     for name in sorted(os.listdir(OUT)):
