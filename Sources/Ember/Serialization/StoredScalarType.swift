@@ -48,6 +48,11 @@ enum StoredScalarType: String {
     func convert(_ bytes: Data, count: Int, bigEndian: Bool) -> TensorStorage {
         let storage = TensorStorage(byteCount: count * dtype.itemSize)
         bytes.withUnsafeBytes { (source: UnsafeRawBufferPointer) in
+            // Little-endian float32 and int64 are Ember's own layout: one copy.
+            if !bigEndian, self == .float32 || self == .int64 {
+                if count > 0 { storage.data.copyMemory(from: source.baseAddress!, byteCount: count * byteSize) }
+                return
+            }
             func load<T: FixedWidthInteger>(_ i: Int, _: T.Type) -> T {
                 let v = source.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
                 return bigEndian ? T(bigEndian: v) : T(littleEndian: v)
