@@ -1,18 +1,33 @@
 import CFuzzerDriver
 import Foundation
-import Ember
+@_spi(Fuzzing) import Ember
 
 // libFuzzer target for PyTorch checkpoints through the public entry point: the zip container
-// (ZIPFoundation's reader, entry sizes, byteorder, data.pkl, the storages) and the legacy
-// sequence of pickles. Any bytes give tensors or a `PthError`, never a trap.
+// (end records, zip64, the central directory, local headers, CRC-32, byteorder, storages)
+// and the legacy sequence of pickles. Any bytes give tensors or a `PthError`, never a trap.
+//
+// Each input is tried as it is, and again packed by the target into a valid stored zip
+// archive as torch.save lays one out (the first byte splits the rest into data.pkl and the
+// storage data/0), since a mutated archive rarely keeps its CRC-32s and sizes consistent.
 
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = Data(bytes: data!, count: size)
-    do {
-        _ = try PyTorchCheckpoint.load(data: bytes, source: "fuzz")
-    } catch is PthError {
-    } catch {
-        preconditionFailure("untyped error \(error)")
+    var inputs = [bytes]
+    if let first = bytes.first, size > 1 {
+        let rest = bytes.dropFirst()
+        let split = rest.startIndex + Int(first) * rest.count / 255
+        inputs.append(try! PyTorchCheckpoint.storedZip([
+            ("archive/data.pkl", Data(rest[..<split])), ("archive/byteorder", Data("little".utf8)),
+            ("archive/data/0", Data(rest[split...])),
+        ]))
+    }
+    for input in inputs {
+        do {
+            _ = try PyTorchCheckpoint.load(data: input, source: "fuzz")
+        } catch is PthError {
+        } catch {
+            preconditionFailure("untyped error \(error)")
+        }
     }
     return 0
 }

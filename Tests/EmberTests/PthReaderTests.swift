@@ -126,6 +126,25 @@ struct PthReaderTests {
         #expect(!FileManager.default.fileExists(atPath: markerPath))
     }
 
+    @Test func otherObjectsAreNotStateDicts() throws {
+        let single = Self.error(try Data(contentsOf: Self.url("single_tensor.pth")))
+        #expect(single == .notAStateDict(path: "test.pth", reason: "the file holds a tensor, not a dict of tensors"))
+        let script = Self.error(try Data(contentsOf: Self.url("torchscript.pt")))
+        #expect(script?.description.contains("TorchScript archive (torch.jit.save)") == true, "\(String(describing: script))")
+    }
+
+    @Test func modelClassesAreToldFromFunctionsThatRunCode() {
+        #expect(PickleGlobal.looksLikeModelClass(module: "torchvision.models.resnet", name: "ResNet"))
+        #expect(PickleGlobal.looksLikeModelClass(module: "mymodels", name: "Net"))
+        #expect(!PickleGlobal.looksLikeModelClass(module: "torch.nn.parameter", name: "Parameter"))
+        #expect(!PickleGlobal.looksLikeModelClass(module: "subprocess", name: "Popen"))
+        #expect(!PickleGlobal.looksLikeModelClass(module: "os", name: "system"))
+        #expect(!PickleGlobal.looksLikeModelClass(module: "mymodels", name: "build"))
+        // torch.Tensor is allowed by PyTorch's weights_only loader, but not needed for state dicts.
+        #expect(PickleGlobal(module: "torch", name: "Tensor") == nil && PickleGlobal(module: "torch", name: "FloatStorage") != nil)
+        #expect(PickleGlobal(module: "torch", name: "Storage") == nil)
+    }
+
     @Test func compressedEntriesAreRefused() throws {
         let error = Self.error(try Data(contentsOf: Self.url("deflated.pth")))
         #expect(error?.description.contains("is compressed") == true, "\(String(describing: error))")
@@ -149,6 +168,67 @@ struct PthReaderTests {
         }
     }
 
+    /// `sequential.pth` with the 8 bytes at `offset` from the start of the signature `signature`
+    /// (its `occurrence`th) replaced by `value`, little-endian.
+    static func patched(_ signature: [UInt8], occurrence: Int = 0, at offset: Int, width: Int, _ value: UInt64) throws -> Data {
+        var bytes = [UInt8](try Data(contentsOf: url("sequential.pth")))
+        var found = -1, seen = 0
+        for i in 0...(bytes.count - signature.count) where Array(bytes[i..<(i + signature.count)]) == signature {
+            if seen == occurrence { found = i; break }
+            seen += 1
+        }
+        #expect(found >= 0)
+        for k in 0..<width { bytes[found + offset + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
+        return Data(bytes)
+    }
+
+    // ZIPFoundation 0.9.20 trapped on each of these (past-the-end reads of its in-memory
+    // archive, `off_t` of an offset of 2^63 and more); the reader checks every offset itself.
+    @Test func zipOffsetsOutsideTheFileAreRefused() throws {
+        let directory: [UInt8] = [0x50, 0x4B, 0x01, 0x02], zip64End: [UInt8] = [0x50, 0x4B, 0x06, 0x06]
+        let cases: [(Data, String)] = [
+            (try Self.patched(directory, at: 42, width: 4, 0x7FFF_FFF0), "no local header"),
+            (try Self.patched(directory, occurrence: 4, at: 42, width: 4, 0xFFFF_FFFF), "lacks a zip64 size or offset"),
+            (try Self.patched(zip64End, at: 48, width: 8, 0xFFFF_FFFF_FFFF_FFF0), "lies outside the file"),
+            (try Self.patched(zip64End, at: 40, width: 8, 0x8000_0000_0000_0000), "lies outside the file"),
+            (try Self.patched(zip64End, at: 32, width: 8, 1 << 40), "entries cannot fit"),
+            (try Self.patched(directory, at: 24, width: 4, 1 << 30), "stored but declares"),
+        ]
+        for (data, problem) in cases {
+            let message = Self.error(data)?.description
+            #expect(message?.contains(problem) == true, "\(message ?? "accepted"), expected \(problem)")
+        }
+    }
+
+    @Test func safetensorsSharesTheConversions() throws {
+        // F16 1.5 = 0x3E00, BF16 -2 = 0xC000, I8 [-3, 7], I16 -300 = 0xFED4.
+        let header = #"{"h": {"dtype": "F16", "shape": [1], "data_offsets": [0, 2]}, "b": {"dtype": "BF16", "shape": [1], "data_offsets": [2, 4]}, "i": {"dtype": "I8", "shape": [2], "data_offsets": [4, 6]}, "s": {"dtype": "I16", "shape": [1], "data_offsets": [6, 8]}}"#
+        var data = HostileSafeTensorsTests.file(header, dataBytes: 0)
+        data.append(contentsOf: [0x00, 0x3E, 0x00, 0xC0, 0xFD, 0x07, 0xD4, 0xFE])
+        let tensors = try SafeTensors.loadWithMetadata(data: data).tensors
+        #expect(tensors["h"]?.toArray() == [1.5] && tensors["b"]?.toArray() == [-2])
+        #expect(tensors["i"]?.toArray(as: Int64.self) == [-3, 7] && tensors["s"]?.toArray(as: Int64.self) == [-300])
+    }
+
+    // MARK: Writing
+
+    @Test func savedCheckpointsReadBackWithTheirViews() throws {
+        let base = Tensor.arange(0, 12).view(3, 4)
+        let tensors: [String: Tensor] = [
+            "w": base, "wt": base.t(), "row": base[1], "labels": Tensor(shape: [3], scalars: [Int64(-4), 0, 1 << 40]),
+            "mask": Tensor(shape: [2], scalars: [true, false]), "scalar": Tensor(2.5), "empty": Tensor.zeros([0, 3]),
+        ]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ember-pth-\(UUID().uuidString).pth")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try PyTorchCheckpoint.save(tensors, to: url)
+        let loaded = try PyTorchCheckpoint.load(from: url, options: .exact)
+        Self.expectEqual(loaded, tensors.mapValues { $0.contiguous() })
+        // One storage for w, wt and row, as torch.save keeps views.
+        #expect(loaded["w"]?.sharesStorage(with: loaded["row"]!) == true && loaded["row"]?.storageOffset == 4)
+        let bytes = try Data(contentsOf: url)
+        #expect(bytes.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]))
+    }
+
     // MARK: The unpickler on hand-made pickles
 
     /// The error unpickling `bytes` as a zip checkpoint's data.pkl gives, as text.
@@ -166,9 +246,9 @@ struct PthReaderTests {
     static func ascii(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     /// `_rebuild_tensor_v2(storage of `count` floats, offset, (size,), (stride,), False, ())` in a dict.
-    static func tensorPickle(count: UInt8, offset: UInt8, size: UInt8, stride: UInt8) -> [UInt8] {
+    static func tensorPickle(count: UInt8, offset: UInt8, size: UInt8, stride: UInt8, type: String = "FloatStorage") -> [UInt8] {
         [0x80, 0x02, 0x7D, 0x58, 1, 0, 0, 0] + ascii("w") + [0x63] + ascii("torch._utils\n_rebuild_tensor_v2\n")
-            + [0x28, 0x28, 0x58, 7, 0, 0, 0] + ascii("storage") + [0x63] + ascii("torch\nFloatStorage\n")
+            + [0x28, 0x28, 0x58, 7, 0, 0, 0] + ascii("storage") + [0x63] + ascii("torch\n\(type)\n")
             + [0x58, 1, 0, 0, 0] + ascii("0") + [0x58, 3, 0, 0, 0] + ascii("cpu") + [0x4B, count, 0x74, 0x51]
             + [0x4B, offset, 0x4B, size, 0x85, 0x4B, stride, 0x85, 0x89, 0x29, 0x74, 0x52, 0x73, 0x2E]
     }
@@ -178,6 +258,21 @@ struct PthReaderTests {
         #expect(Self.pickleError(Self.tensorPickle(count: 4, offset: 1, size: 4, stride: 1))?.contains("reaches element 4 of a storage of 4") == true)
         #expect(Self.pickleError(Self.tensorPickle(count: 4, offset: 0, size: 3, stride: 2))?.contains("reaches element 4") == true)
         #expect(Self.pickleError(Self.tensorPickle(count: 0, offset: 9, size: 0, stride: 1)) == nil)
+        // An expanded view (stride 0) reads one element many times and is copied.
+        #expect(Self.pickleError(Self.tensorPickle(count: 1, offset: 0, size: 200, stride: 0)) == nil)
+    }
+
+    @Test func storagesWithoutAnEmberDtypeAreRefused() {
+        let message = Self.pickleError(Self.tensorPickle(count: 4, offset: 0, size: 4, stride: 1, type: "ComplexFloatStorage"))
+        #expect(message?.contains("storage type torch.ComplexFloatStorage has no Ember dtype") == true, "\(message ?? "accepted")")
+    }
+
+    @Test func memoisedListsCopiedIntoSetsAreCharged() {
+        // l = [None] * 60000 memoised, then set(l) 200 times: quadratic in the input unless charged.
+        var bytes: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x28] + [UInt8](repeating: 0x4E, count: 60_000) + [0x65, 0x30]
+        for _ in 0..<200 { bytes += [0x63] + Self.ascii("builtins\nset\n") + [0x68, 0x00, 0x85, 0x52, 0x30] }
+        bytes += [0x7D, 0x2E]
+        #expect(Self.pickleError(bytes)?.contains("too much work") == true)
     }
 
     @Test(arguments: [

@@ -17,6 +17,7 @@ Writes into ``pth/`` next to this script:
   ``nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))``.
 * ``whole_model.pth``: ``torch.save(model)`` of that Sequential; ``whole_model_main.pth``: of a
   class defined in ``__main__``.
+* ``single_tensor.pth``: ``torch.save(tensor)``, not a dict; ``torchscript.pt``: ``torch.jit.save``.
 * ``deflated.pth``: ``sequential.pth`` re-zipped with deflate compression.
 * Hostile files, each of which runs a command that creates a marker file
   ``/tmp/ember-pth-marker-NAME`` when given to ``pickle.load`` or
@@ -25,6 +26,7 @@ Writes into ``pth/`` next to this script:
   (``builtins.eval``, protocol 4, STACK_GLOBAL), ``evil_popen_legacy.pth`` (the legacy
   format's pickles with ``subprocess.Popen`` as the main object), ``evil_in_zip.pth``
   (a zip checkpoint whose ``data.pkl`` calls ``posix.system`` before any storage).
+* ``../../Fuzz/corpus/FuzzPth/packed_views``: a seed for the archive FuzzPth packs itself.
 * ``expected.safetensors``: what ``torch.load`` returns for the good files, converted the
   way Ember converts (floats to float32, integers to int64), keyed ``FILE_STEM.KEY``.
 
@@ -170,6 +172,22 @@ def hostile():
         write_entry(z, "archive/version", "3\n")
 
 
+def packed_fuzz_seed():
+    """A FuzzPth seed for the archive the target packs itself: one split byte, then a data.pkl
+    whose tensors all view storage 0, then that storage's bytes (see Fuzz/FuzzPth)."""
+    base = torch.arange(12, dtype=torch.float32)
+    buffer = io.BytesIO()
+    torch.save({"a": base[2:6], "b": base[4:10].view(2, 3), "t": base.view(3, 4).t()}, buffer)
+    with zipfile.ZipFile(buffer) as z:
+        folder = z.namelist()[0].split("/")[0]
+        pkl, storage = z.read(f"{folder}/data.pkl"), z.read(f"{folder}/data/0")
+    total = len(pkl) + len(storage)
+    first = next(b for b in range(256) if b * total // 255 == len(pkl))
+    path = os.path.join(HERE, "..", "..", "Fuzz", "corpus", "FuzzPth", "packed_views")
+    with open(path, "wb") as f:
+        f.write(bytes([first]) + pkl + storage)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -217,7 +235,10 @@ def main():
 
     torch.save(net, out("whole_model.pth"))
     torch.save(Net(), out("whole_model_main.pth"))
+    torch.save(torch.arange(3.0), out("single_tensor.pth"))
+    torch.jit.script(nn.Linear(2, 2)).save(out("torchscript.pt"))
     hostile()
+    packed_fuzz_seed()
     for name in sorted(os.listdir(OUT)):
         print(f"wrote pth/{name}: {os.path.getsize(out(name))} bytes")
     return write_fixture(expected, out("expected.safetensors"))

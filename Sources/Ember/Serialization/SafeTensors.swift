@@ -5,6 +5,8 @@ import Foundation
 /// little-endian data. Files are interchangeable with Python's `safetensors`.
 public enum SafeTensors {
     /// Reads every tensor in a safetensors file, validating the header before trusting it.
+    /// Element types convert to Ember's three as in `PyTorchCheckpoint`: F32, F64, F16 and BF16
+    /// become float32; I64, I32, I16, I8 and U8 become int64; BOOL stays bool.
     public static func load(from url: URL) throws -> [String: Tensor] {
         try loadWithMetadata(from: url).tensors
     }
@@ -129,34 +131,16 @@ public enum SafeTensors {
 
     private static func makeTensor(name: String, code: String, shape: [Int], bytes: Data, range: Range<Int>, path: String) throws -> Tensor {
         let count = Shape.checkedElementCount(shape)!  // checked by decode
-        let (dtype, sourceSize): (DType, Int) = switch code {
-        case "F32": (.float32, 4)
-        case "F64": (.float32, 8)
-        case "I64": (.int64, 8)
-        case "I32": (.int64, 4)
-        case "U8": (.int64, 1)
-        case "BOOL": (.bool, 1)
-        default: throw SerializationError.unsupportedDType(path: path, name: name, dtype: code)
+        guard let type = StoredScalarType(safetensorsCode: code) else {
+            throw SerializationError.unsupportedDType(path: path, name: name, dtype: code)
         }
-        let (needed, overflow) = count.multipliedReportingOverflow(by: sourceSize)
+        let (needed, overflow) = count.multipliedReportingOverflow(by: type.byteSize)
         guard !overflow, range.count == needed else {
             throw SerializationError.corrupt(
                 path: path, reason: "entry '\(name)' of shape \(shape) and dtype \(code) needs \(overflow ? "more" : "\(needed)") bytes, its data_offsets span \(range.count)")
         }
-        let tensor = Tensor(uninitialized: shape, dtype: dtype)
-        bytes.withUnsafeBytes { raw in
-            let source = UnsafeRawBufferPointer(rebasing: raw[range])
-            switch code {
-            case "F64":
-                for i in 0..<count { tensor.floatPointer[i] = Float(source.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
-            case "I32":
-                for i in 0..<count { tensor.int64Pointer[i] = Int64(source.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
-            case "U8":
-                for i in 0..<count { tensor.int64Pointer[i] = Int64(source[i]) }
-            default:
-                if count > 0 { tensor.impl.baseAddress.copyMemory(from: source.baseAddress!, byteCount: range.count) }
-            }
-        }
-        return tensor
+        let storage = type.convert(bytes[(bytes.startIndex + range.lowerBound)..<(bytes.startIndex + range.upperBound)],
+                                   count: count, bigEndian: false)
+        return Tensor(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), offset: 0, dtype: type.dtype)
     }
 }

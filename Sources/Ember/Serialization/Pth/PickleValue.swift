@@ -120,9 +120,9 @@ enum PickleGlobal: Hashable {
 
     /// Whether a refused global looks like the class of a pickled model (`torch.save(model)`)
     /// rather than a function that would run code: a script's `__main__` class, a
-    /// `torch.nn`/`torchvision` module, or a capitalised name outside modules known to run code.
+    /// `torch.nn.modules`/`torchvision` class, or a capitalised name outside modules known to run code.
     static func looksLikeModelClass(module: String, name: String) -> Bool {
-        if module == "__main__" || module.hasPrefix("torch.nn.") || module.hasPrefix("torchvision.") { return true }
+        if module == "__main__" || module.hasPrefix("torch.nn.modules.") || module.hasPrefix("torchvision.") { return true }
         let root = module.split(separator: ".").first.map(String.init) ?? module
         let runsCode: Set<String> = [
             "os", "posix", "nt", "subprocess", "builtins", "__builtin__", "sys", "shutil", "socket", "runpy",
@@ -134,37 +134,11 @@ enum PickleGlobal: Hashable {
     }
 }
 
-/// The element types of PyTorch storages, and how each becomes an Ember dtype.
-enum PthScalarType: String {
-    case float32 = "FloatStorage", float64 = "DoubleStorage", float16 = "HalfStorage", bfloat16 = "BFloat16Storage"
-    case int64 = "LongStorage", int32 = "IntStorage", int16 = "ShortStorage", int8 = "CharStorage"
-    case uint8 = "ByteStorage", bool = "BoolStorage"
-
-    /// Bytes per element in the file.
-    var byteSize: Int {
-        switch self {
-        case .float64, .int64: 8
-        case .float32, .int32: 4
-        case .float16, .bfloat16, .int16: 2
-        case .int8, .uint8, .bool: 1
-        }
-    }
-
-    /// Ember keeps three dtypes: real floats become float32, integers int64.
-    var dtype: DType {
-        switch self {
-        case .float32, .float64, .float16, .bfloat16: .float32
-        case .int64, .int32, .int16, .int8, .uint8: .int64
-        case .bool: .bool
-        }
-    }
-}
-
 /// A storage as a persistent id names it: an entry of the reader's storage table, seen
 /// through a window of `count` elements from `offset` (legacy files could save storage views).
 struct PthStorageRef: Hashable {
     var index: Int
-    var type: PthScalarType
+    var type: StoredScalarType
     var offset: Int
     var count: Int
 }

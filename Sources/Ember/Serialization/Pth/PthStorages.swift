@@ -8,7 +8,7 @@ import Foundation
 struct PthStorageTable {
     struct Entry {
         var key: String
-        var type: PthScalarType
+        var type: StoredScalarType
         var count: Int
     }
 
@@ -21,7 +21,7 @@ struct PthStorageTable {
     /// The table index of storage `key`, registering it on first sight. A key seen again must
     /// have the same type and count: PyTorch refuses to save one storage under two dtypes.
     mutating func register(key: String, typeName: String, count: Int) throws -> PthStorageRef {
-        guard let type = PthScalarType(rawValue: typeName) else {
+        guard let type = StoredScalarType(rawValue: typeName) else {
             throw PthError.unsupportedDType(path: path, storageType: "torch.\(typeName)")
         }
         guard count >= 0, count.multipliedReportingOverflow(by: type.byteSize).overflow == false else {
@@ -90,7 +90,7 @@ struct PthStorageTable {
                 guard bytes.count == byteCount(index) else {
                     throw PthError.corrupt(path: path, reason: "storage '\(entries[index].key)' holds \(bytes.count) bytes, its \(entries[index].count) elements of \(entries[index].type.rawValue) need \(byteCount(index))")
                 }
-                storage = Self.convert(bytes, type: entries[index].type, count: entries[index].count, bigEndian: bigEndian)
+                storage = entries[index].type.convert(bytes, count: entries[index].count, bigEndian: bigEndian)
                 storages[index] = storage
             }
             let dtype = ref.storage.type.dtype
@@ -107,33 +107,5 @@ struct PthStorageTable {
             result[key] = tensor
         }
         return result
-    }
-
-    /// File bytes of one storage as Ember elements: float32, int64 or 0/1 bytes.
-    static func convert(_ bytes: Data, type: PthScalarType, count: Int, bigEndian: Bool) -> TensorStorage {
-        let storage = TensorStorage(byteCount: count * type.dtype.itemSize)
-        bytes.withUnsafeBytes { (source: UnsafeRawBufferPointer) in
-            func load<T: FixedWidthInteger>(_ i: Int, _: T.Type) -> T {
-                let v = source.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
-                return bigEndian ? T(bigEndian: v) : T(littleEndian: v)
-            }
-            let floats = storage.data.assumingMemoryBound(to: Float.self)
-            let longs = storage.data.assumingMemoryBound(to: Int64.self)
-            let flags = storage.data.assumingMemoryBound(to: UInt8.self)
-            switch type {
-            case .float32: for i in 0..<count { floats[i] = Float(bitPattern: load(i, UInt32.self)) }
-            case .float64: for i in 0..<count { floats[i] = Float(Double(bitPattern: load(i, UInt64.self))) }
-            case .float16: for i in 0..<count { floats[i] = Float(Float16(bitPattern: load(i, UInt16.self))) }
-            // bfloat16 is the top half of a float32.
-            case .bfloat16: for i in 0..<count { floats[i] = Float(bitPattern: UInt32(load(i, UInt16.self)) << 16) }
-            case .int64: for i in 0..<count { longs[i] = Int64(bitPattern: load(i, UInt64.self)) }
-            case .int32: for i in 0..<count { longs[i] = Int64(Int32(bitPattern: load(i, UInt32.self))) }
-            case .int16: for i in 0..<count { longs[i] = Int64(Int16(bitPattern: load(i, UInt16.self))) }
-            case .int8: for i in 0..<count { longs[i] = Int64(Int8(bitPattern: source[i])) }
-            case .uint8: for i in 0..<count { longs[i] = Int64(source[i]) }
-            case .bool: for i in 0..<count { flags[i] = source[i] != 0 ? 1 : 0 }
-            }
-        }
-        return storage
     }
 }

@@ -63,17 +63,41 @@ public enum PyTorchCheckpoint {
         }
     }
 
+    /// Writes a state dict as `torch.save(state_dict, path)` does (the zip format), atomically,
+    /// so that `torch.load(path, weights_only=True)` reads it: keys in sorted order, tensors
+    /// sharing storage saved as views of one storage, float32/int64/bool as they are.
+    /// - Throws: `SerializationError` when the file cannot be written.
+    public static func save(_ tensors: [String: Tensor], to url: URL) throws {
+        // torch.save names the archive folder after the file.
+        let stem = url.deletingPathExtension().lastPathComponent.filter { $0 != "/" }
+        try AtomicFile.write(PthWriter.encode(tensors, folder: stem.isEmpty ? "archive" : stem, path: url.path), to: url)
+    }
+
+    /// A zip archive of stored entries, as checkpoints are laid out: the fuzz target packs
+    /// its inputs with it so that they pass the CRC-32 checks.
+    @_spi(Fuzzing) public static func storedZip(_ entries: [(name: String, contents: Data)]) throws -> Data {
+        var zip = ZipWriter()
+        for (name, contents) in entries { zip.add(name, contents) }
+        return try zip.finish(path: "<memory>")
+    }
+
     /// Whether the bytes start like a checkpoint: a zip archive or a pickle.
     public static func isCheckpoint(_ data: Data) -> Bool { format(of: data) != nil }
 
-    /// Runs the restricted unpickler over one raw pickle (as in a zip's `data.pkl`) and walks
-    /// the result as a state dict, returning its keys: the fuzz target's entry point.
+    /// Runs the restricted unpickler over one raw pickle (as in a zip's `data.pkl`), walks the
+    /// result as a state dict and, when its storages total at most 1 MiB, builds the tensors
+    /// over zero-filled storages; returns the keys. The fuzz target's entry point.
     @_spi(Fuzzing) public static func unpickleKeys(_ data: Data, source: String = "<memory>") throws -> [String] {
         var table = PthStorageTable(path: source)
         var unpickler = Unpickler(data: data, path: source)
         unpickler.persistentLoad = { try table.persistentLoad($0, legacy: false) }
         let root = try unpickler.load()
-        return try PthStateDict.tensorRefs(root, in: unpickler, budget: data.count, path: source, options: Options()).map(\.key)
+        let refs = try PthStateDict.tensorRefs(root, in: unpickler, budget: data.count, path: source, options: Options())
+        let stored = table.entries.indices.reduce(0) { $0 + table.byteCount($1) }
+        if stored <= 1 << 20 {
+            _ = try table.tensors(refs, bigEndian: false) { Data(count: table.byteCount($0)) }
+        }
+        return refs.map(\.key)
     }
 
     enum Format { case zip, legacy }

@@ -29,12 +29,14 @@ struct Unpickler {
     static let maxMarkDepth = 10_000
     static let maxGlobalLineLength = 1024
 
-    init(data: Data, path: String, persistentLoad: @escaping (PickleValue) throws -> PickleValue = { _ in
-        throw PthError.corrupt(path: "<pickle>", reason: "unexpected persistent id")
-    }) {
+    /// An unpickler over `data`, which `path` names in errors; without `persistentLoad`, a
+    /// persistent id is an error.
+    init(data: Data, path: String, persistentLoad: ((PickleValue) throws -> PickleValue)? = nil) {
         self.data = data
         self.path = path
-        self.persistentLoad = persistentLoad
+        self.persistentLoad = persistentLoad ?? { _ in
+            throw PthError.corrupt(path: path, reason: "pickle: a persistent id where no storage may be named")
+        }
         // Hashing keys costs their length; allow a generous multiple of the input.
         self.workLimit = 64 * data.count + 1_000_000
     }
@@ -147,8 +149,14 @@ struct Unpickler {
             default: throw corrupt("a dict key of type \(value.typeName) is not supported")
             }
         }
-        work += try cost(key)
-        guard work <= workLimit else { throw corrupt("too much work hashing dict keys for a pickle of \(data.count) bytes") }
+        try charge(cost(key))
+    }
+
+    /// Counts work that is not paid for by bytes of input (hashing a memoised key again,
+    /// copying a memoised list into a set), so that a small pickle cannot take quadratic time.
+    private mutating func charge(_ units: Int) throws {
+        work += units
+        guard work <= workLimit else { throw corrupt("too much work (hashing keys, copying lists) for a pickle of \(data.count) bytes") }
     }
 
     private mutating func setItem(_ target: PickleValue, _ key: PickleValue, _ value: PickleValue) throws {
@@ -337,6 +345,7 @@ struct Unpickler {
             let made = global == .set ? newList() : newDict()
             guard let source = args.first else { return made }
             guard args.count == 1, case .list(let index) = source else { throw bad() }
+            try charge(lists[index].count)
             if global == .set { try append(made, lists[index]); return made }
             for pair in lists[index] {
                 guard case .tuple(let kv, _) = pair, kv.count == 2 else { throw bad() }
@@ -382,6 +391,9 @@ struct Unpickler {
 }
 
 extension PthTensorRef {
+    /// PyTorch allows 64 dimensions at most; the bound also keeps hashing a view cheap.
+    static let maxRank = 64
+
     /// A tensor view whose every element lies inside its storage window: sizes and strides
     /// non-negative, the element count and the furthest offset free of overflow.
     static func checked(storage: PthStorageRef, offset: Int, shape: [Int], strides: [Int], path: String) throws -> PthTensorRef {
@@ -389,6 +401,7 @@ extension PthTensorRef {
             .corrupt(path: path, reason: "tensor of size \(shape), stride \(strides), offset \(offset): \(reason)")
         }
         guard shape.count == strides.count else { throw bad("size and stride differ in length") }
+        guard shape.count <= maxRank else { throw bad("more than \(maxRank) dimensions") }
         guard offset >= 0, strides.allSatisfy({ $0 >= 0 }), let count = Shape.checkedElementCount(shape) else {
             throw bad("negative or too large to address")
         }

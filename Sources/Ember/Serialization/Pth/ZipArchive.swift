@@ -104,16 +104,21 @@ struct ZipArchive {
             // zip64 extra field (id 1): the 64-bit values of the fields that hold 0xFFFFFFFF, in order.
             var extra = offset + 46 + nameLength
             let extraEnd = extra + extraLength
+            var sawZip64 = false
             while extra + 4 <= extraEnd {
                 let id = try u16(extra), length = try u16(extra + 2)
                 guard extra + 4 + length <= extraEnd else { throw corrupt("entry '\(name)' has a malformed extra field") }
-                if id == 1 {
+                if id == 1, !sawZip64 {
+                    sawZip64 = true
                     var cursor = extra + 4
                     if size == 0xFFFF_FFFF { size = try zip64Value(&cursor, extra + 4 + length, name) }
                     if compressedSize == 0xFFFF_FFFF { compressedSize = try zip64Value(&cursor, extra + 4 + length, name) }
                     if local == 0xFFFF_FFFF { local = try zip64Value(&cursor, extra + 4 + length, name) }
                 }
                 extra += 4 + length
+            }
+            guard sawZip64 || (size != 0xFFFF_FFFF && compressedSize != 0xFFFF_FFFF && local != 0xFFFF_FFFF) else {
+                throw corrupt("entry '\(name)' lacks a zip64 size or offset")
             }
             entries.append(Entry(name: name, flags: UInt16(try u16(offset + 8)), method: UInt16(try u16(offset + 10)),
                                  crc: UInt32(try u32(offset + 16)), compressedSize: compressedSize, size: size,
@@ -141,7 +146,7 @@ struct ZipArchive {
         guard entry.compressedSize == entry.size else { throw bad("is stored but declares \(entry.compressedSize) stored and \(entry.size) actual bytes") }
         if let expected, entry.size != UInt64(expected) { throw bad("holds \(entry.size) bytes, \(expected) expected") }
         let local = entry.localHeaderOffset
-        guard try u32(local) == 0x0403_4B50 else { throw bad("has no local header at byte \(local)") }
+        guard field(local, 4) == 0x0403_4B50, local + 30 <= UInt64(data.count) else { throw bad("has no local header at byte \(local)") }
         let start = local + 30 + (try u16(local + 26)) + (try u16(local + 28))
         guard start <= UInt64(data.count), entry.size <= UInt64(data.count) - start else {
             throw bad("declares \(entry.size) bytes at byte \(start) of a \(data.count)-byte file")
