@@ -57,6 +57,29 @@ struct ModelZooTests {
         #expect(Linear(4, 3).weight.toArray() == drawn, "skipInit must not consume random numbers")
     }
 
+    @Test func resNetStartsAsTorchvisionsDoes() {
+        manualSeed(1)
+        let model = ResNet(block: .basic, layers: [1, 1, 1, 1], numClasses: 10)
+        // He-normal with fan-out: std √(2 / (64 · 3 · 3)) for layer1's convolutions.
+        let weight = model.layer1[0].stateDict()["conv1.weight"]!
+        #expect(abs(weight.std().item() - (2.0 / 576).squareRoot()) < 0.002)
+        #expect(abs(weight.mean().item()) < 0.002)
+        #expect(model.bn1.weight!.toArray().allSatisfy { $0 == 1 } && model.bn1.bias!.toArray().allSatisfy { $0 == 0 })
+        let zeroed = ResNet(block: .basic, layers: [1, 1, 1, 1], numClasses: 10, zeroInitResidual: true)
+        #expect((zeroed.layer2[0] as! BasicBlock).bn2.weight!.toArray().allSatisfy { $0 == 0 })
+        #expect(zeroed.layer2[0].stateDict()["bn1.weight"]!.toArray().allSatisfy { $0 == 1 })
+        #expect(withNoGrad { model.eval()(Tensor.randn([2, 3, 64, 64])) }.shape == [2, 10])
+    }
+
+    @Test func sequentialSlicesKeepTheirKeysAndShareTheModules() {
+        let features = skipInit { vgg16().features }
+        let head = features[..<30]
+        #expect(head.count == 30 && features[30...].count == 1 && features[..<100].count == 31)
+        #expect(head[0] === features[0])
+        #expect(features[5..<7].stateDictKeys() == ["5.weight", "5.bias"])
+        #expect(Array(features).count == 31)
+    }
+
     @Test func anUnknownNameListsTheKnownOnes() {
         #expect(throws: ModelZooError.self) { try ModelZoo.model("resnet19") }
         #expect("\(ModelZooError.unknownArchitecture("x", known: ["a", "b"]))" == "unknown model 'x'; the models are: a, b")

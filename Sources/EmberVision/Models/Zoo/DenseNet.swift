@@ -63,16 +63,9 @@ public final class DenseNet: Module {
     /// gain √2), batch norms weight 1 and bias 0, the classifier's bias 0 (its weight keeps
     /// `Linear`'s default).
     private func initialiseAsTorchvision() {
-        _ = apply { module in
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight)
-            } else if let norm = module as? BatchNorm2d {
-                Init.ones(norm.weight!)
-                Init.zeros(norm.bias!)
-            } else if let linear = module as? Linear, let bias = linear.bias {
-                Init.zeros(bias)
-            }
-        }
+        initialiseWeights(of: self, conv: { Init.kaimingNormal($0.weight) }, linear: { linear in
+            if let bias = linear.bias { Init.zeros(bias) }
+        })
     }
 }
 

@@ -103,16 +103,8 @@ public final class GoogLeNet: Module {
     /// Convolutions and linear layers truncated-normal, std 0.01 within ±2 (absolute
     /// bounds); batch norms weight 1 and bias 0. Linear biases keep their defaults.
     private func initialiseAsTorchvision() {
-        _ = apply { module in
-            if let conv = module as? Conv2d {
-                Init.truncNormal(conv.weight, std: 0.01, a: -2, b: 2)
-            } else if let linear = module as? Linear {
-                Init.truncNormal(linear.weight, std: 0.01, a: -2, b: 2)
-            } else if let norm = module as? BatchNorm2d {
-                Init.ones(norm.weight!)
-                Init.zeros(norm.bias!)
-            }
-        }
+        initialiseWeights(of: self, conv: { Init.truncNormal($0.weight, std: 0.01, a: -2, b: 2) },
+                          linear: { Init.truncNormal($0.weight, std: 0.01, a: -2, b: 2) })
     }
 }
 

@@ -120,16 +120,9 @@ public final class Inception3: Module {
     /// (Static so that tests can check it on a few blocks: the whole model draws 27M numbers.)
     static func initialiseAsTorchvision(_ root: Module) {
         let auxFC = Set(root.modules().compactMap { ($0 as? InceptionAux).map { ObjectIdentifier($0.fc) } })
-        root.apply { module in
-            if let conv = module as? Conv2d {
-                Init.truncNormal(conv.weight, std: 0.1, a: -2, b: 2)
-            } else if let linear = module as? Linear {
-                Init.truncNormal(linear.weight, std: auxFC.contains(ObjectIdentifier(linear)) ? 0.001 : 0.1, a: -2, b: 2)
-            } else if let norm = module as? BatchNorm2d {
-                Init.ones(norm.weight!)
-                Init.zeros(norm.bias!)
-            }
-        }
+        initialiseWeights(of: root, conv: { Init.truncNormal($0.weight, std: 0.1, a: -2, b: 2) }, linear: { linear in
+            Init.truncNormal(linear.weight, std: auxFC.contains(ObjectIdentifier(linear)) ? 0.001 : 0.1, a: -2, b: 2)
+        })
     }
 }
 

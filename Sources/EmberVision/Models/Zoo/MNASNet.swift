@@ -56,18 +56,10 @@ public final class MNASNet: Module {
         super.init()
         // He-normal (fan-out, ReLU) convolutions, unit batch norms, and a He-uniform
         // (fan-out, sigmoid gain 1) classifier.
-        _ = apply { module in
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight, mode: .fanOut, nonlinearity: .relu)
-                if let bias = conv.bias { Init.zeros(bias) }
-            } else if let norm = module as? BatchNorm2d {
-                Init.ones(norm.weight!)
-                Init.zeros(norm.bias!)
-            } else if let linear = module as? Linear {
-                Init.kaimingUniform(linear.weight, mode: .fanOut, nonlinearity: .sigmoid)
-                if let bias = linear.bias { Init.zeros(bias) }
-            }
-        }
+        initialiseWeights(of: self, conv: { heNormalFanOut($0) }, linear: { linear in
+            Init.kaimingUniform(linear.weight, mode: .fanOut, nonlinearity: .sigmoid)
+            if let bias = linear.bias { Init.zeros(bias) }
+        })
     }
 
     /// The class logits of images `[N, 3, H, W]`.

@@ -53,18 +53,11 @@ public final class MobileNetV2: Module {
         classifier = Sequential { Dropout(p: dropout); Linear(lastChannel, numClasses) }
         super.init()
         // He-normal (fan-out) convolutions, unit batch norms, small normal linear weights.
-        _ = apply { module in
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight, mode: .fanOut)
-                if let bias = conv.bias { Init.zeros(bias) }
-            } else if let norm = module as? BatchNorm2d {
-                Init.ones(norm.weight!)
-                Init.zeros(norm.bias!)
-            } else if let linear = module as? Linear {
-                Init.normal(linear.weight, mean: 0, std: 0.01)
-                if let bias = linear.bias { Init.zeros(bias) }
-            }
-        }
+        // torchvision leaves kaiming_normal_'s default nonlinearity (leaky ReLU, slope 0) here.
+        initialiseWeights(of: self, conv: { heNormalFanOut($0, nonlinearity: .leakyRelu) }, linear: { linear in
+            Init.normal(linear.weight, mean: 0, std: 0.01)
+            if let bias = linear.bias { Init.zeros(bias) }
+        })
     }
 
     /// The class logits of images `[N, 3, H, W]`.

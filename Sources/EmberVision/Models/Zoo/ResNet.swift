@@ -67,14 +67,7 @@ public final class ResNet: Module {
 
     /// Convolutions He-normal (fan-out, ReLU), batch norms weight 1 and bias 0.
     private func initialiseAsTorchvision(zeroInitResidual: Bool) {
-        _ = apply { module in
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight, mode: .fanOut, nonlinearity: .relu)
-            } else if let norm = module as? BatchNorm2d {
-                Init.ones(norm.weight!)
-                Init.zeros(norm.bias!)
-            }
-        }
+        initialiseWeights(of: self, conv: { heNormalFanOut($0) })
         guard zeroInitResidual else { return }
         _ = apply { module in
             if let block = module as? Bottleneck { Init.zeros(block.bn3.weight!) }

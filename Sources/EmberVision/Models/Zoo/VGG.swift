@@ -79,18 +79,10 @@ public final class VGG: Module {
     }
 
     private func initialiseAsTorchvision() {
-        _ = apply { module in
-            if let conv = module as? Conv2d {
-                Init.kaimingNormal(conv.weight, mode: .fanOut, nonlinearity: .relu)
-                if let bias = conv.bias { Init.zeros(bias) }
-            } else if let norm = module as? BatchNorm2d {
-                Init.ones(norm.weight!)
-                Init.zeros(norm.bias!)
-            } else if let linear = module as? Linear {
-                Init.normal(linear.weight, mean: 0, std: 0.01)
-                if let bias = linear.bias { Init.zeros(bias) }
-            }
-        }
+        initialiseWeights(of: self, conv: { heNormalFanOut($0) }, linear: { linear in
+            Init.normal(linear.weight, mean: 0, std: 0.01)
+            if let bias = linear.bias { Init.zeros(bias) }
+        })
     }
 }
 
