@@ -121,6 +121,23 @@ void ember_batchnorm_grad_sums_f32(const float *g, const float *x, int64_t n, in
     free(acc);
 }
 
+void ember_batchnorm_affine_clamp_f32(const float *x, int64_t n, int64_t c, int64_t s,
+                                      int64_t c_begin, int64_t c_end, const float *a,
+                                      const float *d, float lo, float hi, float *out) {
+    for (int64_t i = 0; i < n; i++) {
+        for (int64_t ch = c_begin; ch < c_end; ch++) {
+            int64_t row = (i * c + ch) * s;
+            float ac = a[ch], dc = d[ch];
+            for (int64_t j = 0; j < s; j++) {
+                float v = x[row + j] * ac + dc;
+                // Comparisons are false for NaN, so NaN passes, as in relu and hardtanh.
+                v = v < lo ? lo : v;
+                out[row + j] = v > hi ? hi : v;
+            }
+        }
+    }
+}
+
 void ember_batchnorm_affine_f32(const float *x, const float *y, int64_t n, int64_t c,
                                 int64_t s, int64_t c_begin, int64_t c_end, const float *a,
                                 const float *b, const float *d, float *out) {

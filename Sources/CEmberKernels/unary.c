@@ -60,7 +60,8 @@ static void unary_generic(int op, const float *x, float *out, int64_t n, float p
     case EMBER_UNARY_LEAKY_RELU: EMBER_MAP(v > 0.0f ? v : v * p0);
     case EMBER_UNARY_SOFTPLUS: EMBER_MAP(v * p0 > p1 ? v : log1pf(expf(v * p0)) / p0);
     case EMBER_UNARY_CLAMP:
-    case EMBER_UNARY_HARDTANH: EMBER_MAP(v != v ? v : fminf(fmaxf(v, p0), p1));
+    // Comparisons, not fminf/fmaxf: NaN passes (both are false) and the loop vectorises.
+    case EMBER_UNARY_HARDTANH: EMBER_MAP(v < p0 ? p0 : (v > p1 ? p1 : v));
     case EMBER_UNARY_SQUARE: EMBER_MAP(v * v);
     case EMBER_UNARY_RECIPROCAL: EMBER_MAP(1.0f / v);
     default: break;

@@ -176,3 +176,52 @@ struct NNLayerTests {
     }
 }
 
+
+/// `BatchNorm.callAsFunction(_:then:)`: one pass in evaluation without gradients, the two
+/// steps otherwise, the same values either way.
+struct FusedBatchNormActivationTests {
+    static func trainedNorm() -> BatchNorm2d {
+        manualSeed(4)
+        let norm = BatchNorm2d(3)
+        _ = norm(Tensor.randn([4, 3, 5, 5]) * 2 + 1)   // running statistics away from 0 and 1
+        withNoGrad {
+            norm.weight!.copy(from: Tensor([1.5, -0.5, 2]))
+            norm.bias!.copy(from: Tensor([0.1, 3, -2]))
+        }
+        return norm.eval()
+    }
+
+    @Test func oneInferencePassEqualsBatchNormThenTheActivation() {
+        let norm = Self.trainedNorm()
+        var x = Tensor.randn([2, 3, 4, 4]) * 4
+        x[0, 1, 2, 2] = Tensor(Float.nan)
+        for activation in [ReLU(), ReLU6()] as [Module] {
+            let expected = activation(norm(x)).toArray()
+            let fused = withNoGrad { norm(x, then: activation) }.toArray()
+            #expect(zip(expected, fused).allSatisfy { $0.isNaN ? $1.isNaN : abs($0 - $1) <= 1e-6 * max(1, abs($0)) })
+        }
+        let viaEnum = withNoGrad { norm(x, then: .relu6) }.toArray()
+        #expect(zip(ReLU6()(norm(x)).toArray(), viaEnum).allSatisfy { $0.isNaN ? $1.isNaN : abs($0 - $1) <= 1e-5 })
+        let sequential = Sequential { norm; ReLU() }
+        #expect(withNoGrad { sequential(x) }.toArray().filter { !$0.isNaN } == withNoGrad { norm(x, then: .relu) }.toArray().filter { !$0.isNaN })
+    }
+
+    @Test func gradientsTrainingModeAndHooksTakeTheTwoStepPath() {
+        let norm = Self.trainedNorm()
+        let x = Tensor.randn([2, 3, 4, 4], requiresGrad: true)
+        let y = norm(x, then: ReLU())
+        #expect(y.gradFn != nil)
+        y.sum().backward()
+        #expect(x.grad != nil)
+        var seen = 0
+        let relu = ReLU()
+        let handle = relu.registerForwardHook { _, _, _ in seen += 1 }
+        _ = withNoGrad { norm(x, then: relu) }
+        #expect(seen == 1)
+        handle.remove()
+        norm.train()
+        let before = norm.runningMean!.toArray()
+        _ = withNoGrad { norm(x, then: ReLU()) }
+        #expect(norm.runningMean!.toArray() != before, "training mode must update the running statistics")
+    }
+}

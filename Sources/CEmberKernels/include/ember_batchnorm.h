@@ -27,6 +27,12 @@ void ember_batchnorm_affine_f32(const float *x, const float *y, int64_t n, int64
                                 int64_t s, int64_t c_begin, int64_t c_end, const float *a,
                                 const float *b, const float *d, float *out);
 
+/// out = clamp(x * a[ch] + d[ch], lo, hi), NaN passing through: evaluation-mode batch norm
+/// and the ReLU (lo 0, hi inf) or ReLU6 (0, 6) after it in one pass.
+void ember_batchnorm_affine_clamp_f32(const float *x, int64_t n, int64_t c, int64_t s,
+                                      int64_t c_begin, int64_t c_end, const float *a,
+                                      const float *d, float lo, float hi, float *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -74,6 +74,58 @@ open class BatchNorm: Module {
             weight: weight, bias: bias, training: useBatchStatistics, momentum: factor, eps: eps)
     }
 
+    /// The activations a batch norm can apply in the same pass (see `callAsFunction(_:then:)`).
+    public enum FusedActivation: Sendable {
+        /// `max(0, x)`.
+        case relu
+        /// `min(max(0, x), 6)`.
+        case relu6
+
+        var bounds: (low: Float, high: Float) { self == .relu ? (0, .infinity) : (0, 6) }
+
+        /// The activation a `ReLU` or `ReLU6` module applies; nil for other modules.
+        init?(_ module: Module) {
+            switch module {
+            case is ReLU: self = .relu
+            case is ReLU6: self = .relu6
+            default: return nil
+            }
+        }
+    }
+
+    /// `self(input).relu()` (or `.relu6()`), in one pass over the data when nothing else can
+    /// tell: in evaluation mode with running statistics, with no gradient to record
+    /// (`withNoGrad`, or nothing requiring one) and no forward hooks. Otherwise the two steps
+    /// run in turn. Evaluating a model then reads and writes each activation once, not twice.
+    public func callAsFunction(_ input: Tensor, then activation: FusedActivation) -> Tensor {
+        fused(input, activation) ?? {
+            let y = self(input)
+            return activation == .relu ? y.relu() : y.relu6()
+        }()
+    }
+
+    /// `activation(self(input))`, in one pass under the same conditions when `activation`
+    /// is a `ReLU` or `ReLU6` without forward hooks. `Sequential` uses it for a batch norm
+    /// followed by a ReLU.
+    public func callAsFunction(_ input: Tensor, then activation: Module) -> Tensor {
+        guard let kind = FusedActivation(activation), activation.forwardHooks.isEmpty,
+              let output = fused(input, kind) else { return activation(self(input)) }
+        return output
+    }
+
+    /// The one-pass result, or nil when the conditions for it do not hold.
+    private func fused(_ input: Tensor, _ activation: FusedActivation) -> Tensor? {
+        guard !training, forwardHooks.isEmpty, let runningMean, let runningVar, input.dtype == .float32, input.ndim >= 2,
+              !(GradMode.isEnabled && (input.requiresGrad || weight?.requiresGrad == true || bias?.requiresGrad == true))
+        else { return nil }
+        checkInput(input)
+        precondition(input.shape[1] == numFeatures,
+                     "\(typeName): running_mean should contain \(input.shape[1]) elements not \(numFeatures) (input shape \(input.shape))")
+        let (low, high) = activation.bounds
+        return batchNormInferenceClamped(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                                         eps: eps, low: low, high: high)
+    }
+
     /// The settings as PyTorch prints them: `300, eps=1e-05, momentum=0.1, affine=True, ...`.
     open override var extraRepr: String {
         let momentumText = momentum.map { "\($0)" } ?? "None"

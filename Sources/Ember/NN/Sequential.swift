@@ -68,9 +68,23 @@ open class Sequential: Module {
         return slice
     }
 
-    /// Feeds the input through each module in turn.
+    /// Feeds the input through each module in turn. A batch norm followed by a ReLU or
+    /// ReLU6 runs as `BatchNorm.callAsFunction(_:then:)`, which gives the same values.
     open override func forward(_ input: Tensor) -> Tensor {
-        addedModules.reduce(input) { x, entry in entry.module(x) }
+        var x = input
+        var i = 0
+        while i < addedModules.count {
+            let module = addedModules[i].module
+            if let norm = module as? BatchNorm, i + 1 < addedModules.count,
+               BatchNorm.FusedActivation(addedModules[i + 1].module) != nil {
+                x = norm(x, then: addedModules[i + 1].module)
+                i += 2
+            } else {
+                x = module(x)
+                i += 1
+            }
+        }
+        return x
     }
 }
 

@@ -39,10 +39,7 @@ public func batchNorm(
         (mean, variance) = (runningMean.toArray(), runningVar.toArray())
     }
     let invstd = variance.map { 1 / ($0 + eps).squareRoot() }
-    let gamma = weight.map { $0.toArray() } ?? [Float](repeating: 1, count: c)
-    let beta = bias.map { $0.toArray() } ?? [Float](repeating: 0, count: c)
-    let scale = (0..<c).map { invstd[$0] * gamma[$0] }
-    let shift = (0..<c).map { beta[$0] - mean[$0] * scale[$0] }
+    let (scale, shift) = BatchNormKernels.scaleAndShift(mean: mean, invstd: invstd, weight: weight, bias: bias)
     let out = BatchNormKernels.affine(x, y: nil, n: n, c: c, s: s, a: scale, b: nil, d: shift)
 
     let inputs = [input] + [weight, bias].compactMap { $0 }
@@ -113,10 +110,41 @@ enum BatchNormKernels {
         return out
     }
 
+    /// Normalisation as one affine map per channel: `x * scale + shift`.
+    static func scaleAndShift(mean: [Float], invstd: [Float], weight: Tensor?, bias: Tensor?) -> (scale: [Float], shift: [Float]) {
+        let c = mean.count
+        let gamma = weight.map { $0.toArray() } ?? [Float](repeating: 1, count: c)
+        let beta = bias.map { $0.toArray() } ?? [Float](repeating: 0, count: c)
+        let scale = (0..<c).map { invstd[$0] * gamma[$0] }
+        return (scale, (0..<c).map { beta[$0] - mean[$0] * scale[$0] })
+    }
+
     /// `running = (1 - momentum) * running + momentum * batch`, in place.
     static func blend(_ running: Tensor, toward batch: [Float], momentum: Float) {
         precondition(running.isContiguous, "batch_norm: running statistics must be contiguous")
         let p = running.floatPointer
         for i in batch.indices { p[i] = (1 - momentum) * p[i] + momentum * batch[i] }
     }
+}
+
+/// Evaluation-mode batch norm with the running statistics, clamped to `[low, high]` in the
+/// same pass (`relu` is `0...inf`, `relu6` `0...6`), recording nothing for autograd: what
+/// `BatchNorm.callAsFunction(_:then:)` runs when no gradient is wanted.
+func batchNormInferenceClamped(
+    _ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float,
+    low: Float, high: Float
+) -> Tensor {
+    precondition(input.ndim >= 2 && input.dtype == .float32 && runningMean.shape == [input.shape[1]],
+                 "batch_norm: expected float32 input of shape [N, \(runningMean.numel), *], got \(input.dtype) \(input.shape)")
+    let (n, c) = (input.shape[0], input.shape[1])
+    let s = input.shape.dropFirst(2).reduce(1, *)
+    let x = input.contiguous()
+    let invstd = runningVar.toArray().map { 1 / ($0 + eps).squareRoot() }
+    let (scale, shift) = BatchNormKernels.scaleAndShift(mean: runningMean.toArray(), invstd: invstd, weight: weight, bias: bias)
+    let out = Tensor(uninitialized: x.shape)
+    let px = x.floatPointer, o = out.floatPointer
+    BatchNormKernels.overChannels(n: n, c: c, s: s) { lo, hi in
+        ember_batchnorm_affine_clamp_f32(px, Int64(n), Int64(c), Int64(s), lo, hi, scale, shift, low, high, o)
+    }
+    return out
 }

@@ -17,7 +17,7 @@ public final class BasicConv2d: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        bn(conv(x)).relu()
+        bn(conv(x), then: .relu)
     }
 }
 

@@ -101,7 +101,7 @@ public final class DenseLayer: Module {
     /// the channels. (torchvision's layer takes the list and concatenates it first; the
     /// block here passes the concatenation, so the call runs forward hooks as usual.)
     public override func forward(_ x: Tensor) -> Tensor {
-        let new = conv2(relu2(norm2(conv1(relu1(norm1(x))))))
+        let new = conv2(norm2(conv1(norm1(x, then: relu1)), then: relu2))
         return dropout(new, p: dropRate, training: training)
     }
 }

@@ -60,7 +60,7 @@ public final class ResNet: Module {
 
     /// The class logits of images `[N, 3, H, W]`.
     public override func forward(_ x: Tensor) -> Tensor {
-        var y = maxpool(relu(bn1(conv1(x))))
+        var y = maxpool(bn1(conv1(x), then: relu))
         y = layer4(layer3(layer2(layer1(y))))
         return fc(avgpool(y).flatten(startDim: 1))
     }
@@ -142,7 +142,7 @@ public final class BasicBlock: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let out = bn2(conv2(relu(bn1(conv1(x)))))
+        let out = bn2(conv2(bn1(conv1(x), then: relu)))
         return relu(out + (downsample?(x) ?? x))
     }
 }
@@ -176,8 +176,8 @@ public final class Bottleneck: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        var out = relu(bn1(conv1(x)))
-        out = relu(bn2(conv2(out)))
+        var out = bn1(conv1(x), then: relu)
+        out = bn2(conv2(out), then: relu)
         out = bn3(conv3(out))
         return relu(out + (downsample?(x) ?? x))
     }
