@@ -117,12 +117,58 @@ static void max_pool_2x2(const float *x, ember_window2d_geometry g, int64_t p_be
     }
 }
 
+/// Windows with dilation 1 (ResNet's and DenseNet's 3x3 stride-2 padded stem pool): the
+/// columns whose window lies inside the input run a branchless loop without clipping, only
+/// the border columns take the general path. The scan order and the first-max rule are
+/// window_max's, so values and indices are the same.
+static void max_pool_undilated(const float *x, ember_window2d_geometry g, int64_t p_begin,
+                               int64_t p_end, float *out, int64_t *indices) {
+    // Interior columns: j * sw - pw >= 0 and j * sw - pw + kw <= iw.
+    int64_t j_lo = (g.pw + g.sw - 1) / g.sw;
+    int64_t j_hi = g.iw + g.pw >= g.kw ? (g.iw + g.pw - g.kw) / g.sw + 1 : 0;
+    if (j_hi > g.ow) j_hi = g.ow;
+    if (j_lo > j_hi) j_lo = j_hi;
+    for (int64_t p = p_begin; p < p_end; p++) {
+        const float *plane = x + p * g.ih * g.iw;
+        for (int64_t i = 0; i < g.oh; i++) {
+            int64_t h0 = i * g.sh - g.ph, h1 = h0 + g.kh;
+            if (h1 > g.ih) h1 = g.ih;
+            if (h0 < 0) h0 = 0;
+            int64_t row_base = (p * g.oh + i) * g.ow;
+            for (int64_t j = 0; j < g.ow; j++) {
+                if (j == j_lo && j_lo < j_hi) {
+                    for (; j < j_hi; j++) {
+                        int64_t w0 = j * g.sw - g.pw, at = h0 * g.iw + w0;
+                        float best = -INFINITY;
+                        for (int64_t h = h0; h < h1; h++) {
+                            const float *row = plane + h * g.iw + w0;
+                            for (int64_t w = 0; w < g.kw; w++) take_if_greater(row[w], h * g.iw + w0 + w, &best, &at);
+                        }
+                        out[row_base + j] = best;
+                        if (indices) indices[row_base + j] = at;
+                    }
+                    if (j >= g.ow) break;
+                }
+                int64_t w0 = j * g.sw - g.pw, w1 = w0 + g.kw, at;
+                if (w1 > g.iw) w1 = g.iw;
+                if (w0 < 0) w0 = 0;
+                window_max(plane, g.iw, h0, h1, 1, w0, w1, 1, &out[row_base + j], &at);
+                if (indices) indices[row_base + j] = at;
+            }
+        }
+    }
+}
+
 void ember_max_pool2d_f32(const float *x, ember_window2d_geometry g, int64_t p_begin,
                           int64_t p_end, float *out, int64_t *indices) {
     bool simple = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 &&
                   g.dh == 1 && g.dw == 1 && 2 * g.oh <= g.ih && 2 * g.ow <= g.iw;
     if (simple) {
         max_pool_2x2(x, g, p_begin, p_end, out, indices);
+        return;
+    }
+    if (g.dh == 1 && g.dw == 1) {
+        max_pool_undilated(x, g, p_begin, p_end, out, indices);
         return;
     }
     for (int64_t p = p_begin; p < p_end; p++) {
