@@ -36,7 +36,9 @@ public struct WeightsCache: Sendable {
     }
 
     /// The local file of `weights`: the cached one, or a fresh download.
-    /// - Parameter progress: print a progress line while downloading.
+    /// - Parameters:
+    ///   - weights: the checkpoint wanted.
+    ///   - progress: print a progress line while downloading.
     /// - Throws: `WeightsError` when the file is missing and cannot be downloaded, or the
     ///   download does not match its hash prefix.
     public func file(for weights: PretrainedWeights, progress: Bool = true) throws -> URL {

@@ -14,6 +14,12 @@ public final class Conv2dNormActivation: Sequential {
     /// The block from `inChannels` to `outChannels` channels, with torchvision's arguments
     /// and defaults.
     /// - Parameters:
+    ///   - inChannels: the convolution's input channels.
+    ///   - outChannels: its output channels.
+    ///   - kernelSize: its square kernel's side.
+    ///   - stride: its stride.
+    ///   - groups: its groups (`inChannels` for a depthwise convolution).
+    ///   - dilation: its dilation.
     ///   - padding: nil pads by `(kernelSize - 1) / 2 * dilation`, which keeps the size at stride 1.
     ///   - normLayer: builds the normalisation over `outChannels` channels; nil for none.
     ///   - activationLayer: builds the activation, given `inplace`; nil for none.

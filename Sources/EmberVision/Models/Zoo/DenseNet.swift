@@ -28,6 +28,7 @@ public final class DenseNet: Module {
     ///   - numInitFeatures: the stem convolution's output channels.
     ///   - bnSize: the bottleneck's width as a multiple of `growthRate`.
     ///   - dropRate: dropout after each dense layer, in training mode.
+    ///   - numClasses: the classifier's outputs.
     public init(growthRate: Int = 32, blockConfig: [Int] = [6, 12, 24, 16], numInitFeatures: Int = 64,
                 bnSize: Int = 4, dropRate: Float = 0, numClasses: Int = 1000) {
         features = Sequential([

@@ -48,12 +48,13 @@ public final class GoogLeNet: Module {
 
     /// GoogLeNet, torchvision's `GoogLeNet`.
     /// - Parameters:
+    ///   - numClasses: the classifiers' outputs.
     ///   - auxLogits: build the auxiliary classifiers `aux1` and `aux2`.
     ///   - transformInput: re-normalise ImageNet-normalised input as the original weights expect.
     ///   - initWeights: draw torchvision's initialisation (truncated normals, std 0.01);
     ///     false leaves the layers' own defaults, as torchvision does when loading weights.
-    ///   - dropout, dropoutAux: the dropout probabilities before the classifier and inside
-    ///     the auxiliary heads.
+    ///   - dropout: the dropout probability before the classifier.
+    ///   - dropoutAux: the dropout probability inside the auxiliary heads.
     public init(numClasses: Int = 1000, auxLogits: Bool = true, transformInput: Bool = false, initWeights: Bool = true,
                 dropout: Float = 0.2, dropoutAux: Float = 0.7) {
         self.auxLogits = auxLogits

@@ -58,6 +58,7 @@ public final class Inception3: Module {
 
     /// Inception v3, torchvision's `Inception3`.
     /// - Parameters:
+    ///   - numClasses: the classifiers' outputs.
     ///   - auxLogits: build the auxiliary classifier `AuxLogits`.
     ///   - transformInput: re-normalise ImageNet-normalised input as the original weights expect.
     ///   - initWeights: draw torchvision's initialisation (truncated normals, std 0.1, and

@@ -23,6 +23,7 @@ public final class MobileNetV2: Module {
 
     /// A MobileNet V2, torchvision's `MobileNetV2`.
     /// - Parameters:
+    ///   - numClasses: the classifier's outputs.
     ///   - widthMult: scales every layer's channels (rounded to multiples of `roundNearest`).
     ///   - invertedResidualSetting: the `(t, c, n, s)` rows of the blocks; nil for torchvision's.
     ///   - roundNearest: channel counts are multiples of this; 1 turns rounding off.

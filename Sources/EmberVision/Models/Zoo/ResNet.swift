@@ -37,7 +37,11 @@ public final class ResNet: Module {
 
     /// A ResNet of `block`s with `layers[i]` blocks in stage `i`, torchvision's `ResNet`.
     /// - Parameters:
-    ///   - groups, widthPerGroup: ResNeXt's cardinality and width (bottleneck only).
+    ///   - block: the residual block of every stage.
+    ///   - layers: the number of blocks in each of the four stages.
+    ///   - numClasses: the classifier's outputs.
+    ///   - groups: ResNeXt's cardinality (bottleneck only).
+    ///   - widthPerGroup: the width of each group (bottleneck only; 128 for Wide ResNet).
     ///   - zeroInitResidual: start the last batch norm of every block at zero weight, so
     ///     each block starts as the identity.
     ///   - replaceStrideWithDilation: for stages 2–4, dilate instead of striding.
