@@ -19,15 +19,15 @@ func sgemm(_ m: Int, _ k: Int, _ n: Int, iterations: Int) -> Workload {
     }
 }
 
-/// One SGD step (lr 0.01) of `makeModel()` on a batch of 64 inputs of `shape`, as in the
-/// tutorial's training loop.
-func trainStep(_ name: String, iterations: Int, shape: [Int], momentum: Float = 0,
-               _ makeModel: @escaping () -> Module) -> Workload {
+/// One SGD step of `makeModel()` on a batch of `batch` inputs of `shape` with labels below
+/// `classes`, as in the tutorial's training loop.
+func trainStep(_ name: String, iterations: Int, shape: [Int], momentum: Float = 0, batch: Int = 64, classes: Int = 10,
+               lr: Float = 0.01, _ makeModel: @escaping () -> Module) -> Workload {
     Workload(name: name, iterations: iterations) {
         let model = makeModel().train()
-        let optimizer = SGD(model.parameters(), lr: 0.01, momentum: momentum)
+        let optimizer = SGD(model.parameters(), lr: lr, momentum: momentum)
         let lossFunction = CrossEntropyLoss()
-        let x = Tensor.randn([64] + shape), y = Tensor.randint(0, 10, [64])
+        let x = Tensor.randn([batch] + shape), y = Tensor.randint(0, classes, [batch])
         return {
             let loss = lossFunction(model(x), y)
             optimizer.zeroGrad()
@@ -162,26 +162,16 @@ func zooEval(_ name: String, batch: Int, iterations: Int) -> Workload {
     }
 }
 
-/// One fine-tuning step of ResNet18 with a new 2-class head (the tutorial's part 1 §3.4):
-/// every parameter trained, SGD lr 0.001 momentum 0.9, cross-entropy.
-func resnet18Finetune(batch: Int) -> Workload {
-    Workload(name: "resnet18_finetune_b\(batch)", iterations: 2) {
-        let model = resnet18()
-        model.fc = Linear(model.fc.inFeatures, 2)
-        model.train()
-        let optimizer = SGD(model.parameters(), lr: 0.001, momentum: 0.9)
-        let lossFunction = CrossEntropyLoss()
-        let x = Tensor.randn([batch, 3, 224, 224]), y = Tensor.randint(0, 2, [batch])
-        return {
-            let loss = lossFunction(model(x), y)
-            optimizer.zeroGrad()
-            loss.backward()
-            optimizer.step()
-        }
-    }
+// ResNet18 fine-tuned with a new 2-class head (the tutorial's part 1 §3.4): every parameter
+// trained, SGD lr 0.001 momentum 0.9.
+let resnet18Finetune = trainStep("resnet18_finetune_b16", iterations: 2, shape: [3, 224, 224], momentum: 0.9,
+                                 batch: 16, classes: 2, lr: 0.001) {
+    let model = resnet18()
+    model.fc = Linear(model.fc.inFeatures, 2)
+    return model
 }
 
-workloads += [zooEval("resnet18", batch: 16, iterations: 3), resnet18Finetune(batch: 16), zooEval("vgg16", batch: 8, iterations: 2),
+workloads += [zooEval("resnet18", batch: 16, iterations: 3), resnet18Finetune, zooEval("vgg16", batch: 8, iterations: 2),
               zooEval("mobilenet_v2", batch: 16, iterations: 3), zooEval("densenet121", batch: 8, iterations: 2)]
 
 func median(_ values: [Double]) -> Double {

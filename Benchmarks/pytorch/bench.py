@@ -127,15 +127,15 @@ class BatchNet(nn.Module):
 MLPS = {"simple": SimpleNet, "activation": ActivationNet, "batchnorm": BatchNet}
 
 
-def train_step(make_model, shape, momentum=0.0):
-    """One SGD step (lr 0.01) of a model on a batch of 64 inputs of `shape`, as in the
-    tutorial's training loop."""
+def train_step(make_model, shape, momentum=0.0, batch=64, classes=10, lr=0.01):
+    """One SGD step of a model on a batch of `batch` inputs of `shape` with labels below
+    `classes`, as in the tutorial's training loop."""
     def setup():
         model = make_model()
         model.train()
-        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=momentum)
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
         loss_fn = nn.CrossEntropyLoss()
-        x, y = torch.randn(64, *shape), torch.randint(0, 10, (64,))
+        x, y = torch.randn(batch, *shape), torch.randint(0, classes, (batch,))
 
         def step():
             loss = loss_fn(model(x), y)
@@ -203,26 +203,12 @@ def zoo_eval(arch, batch):
     return setup
 
 
-def resnet18_finetune(batch):
-    """One fine-tuning step of ResNet18 with a new 2-class head (the tutorial's part 1 3.4):
-    every parameter trained, SGD lr 0.001 momentum 0.9, cross-entropy, `batch` 224x224 images."""
-    def setup():
-        import torchvision
-        model = torchvision.models.resnet18(weights=None)
-        model.fc = nn.Linear(model.fc.in_features, 2)
-        model.train()
-        opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
-        loss_fn = nn.CrossEntropyLoss()
-        x, y = torch.randn(batch, 3, 224, 224), torch.randint(0, 2, (batch,))
-
-        def step():
-            loss = loss_fn(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss
-        return step
-    return setup
+def resnet18_with_new_head():
+    """ResNet18 with a new 2-class head, as the tutorial's part 1 3.4 fine-tunes it."""
+    import torchvision
+    model = torchvision.models.resnet18(weights=None)
+    model.fc = nn.Linear(model.fc.in_features, 2)
+    return model
 
 
 WORKLOADS = {
@@ -250,7 +236,9 @@ WORKLOADS = {
     "images_eval_epoch":  (image_pipeline(train=False), 5),  # 480 photo crops per iteration
     "images_train_epoch": (image_pipeline(train=True), 5),
     "resnet18_eval_b16": (zoo_eval("resnet18", 16), 10),
-    "resnet18_finetune_b16": (resnet18_finetune(16), 5),
+    # Every parameter trained, SGD lr 0.001 momentum 0.9.
+    "resnet18_finetune_b16": (train_step(resnet18_with_new_head, (3, 224, 224), momentum=0.9, batch=16,
+                                         classes=2, lr=0.001), 5),
     "vgg16_eval_b8": (zoo_eval("vgg16", 8), 5),
     "mobilenet_v2_eval_b16": (zoo_eval("mobilenet_v2", 16), 10),
     "densenet121_eval_b8": (zoo_eval("densenet121", 8), 5),

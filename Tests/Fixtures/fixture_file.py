@@ -37,6 +37,19 @@ def batchnorm_steps(tensors, p, bn, x2, eval_shape):
         store(tensors, f"{p}.{key}", t)
 
 
+def perturb_batch_norms(model, num_batches_tracked):
+    """Moves every BatchNorm2d's statistics and affine parameters away from their defaults,
+    so that a reader or model that ignores them gives different outputs."""
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.running_mean.uniform_(-0.2, 0.2)
+                module.running_var.uniform_(0.5, 1.5)
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.2, 0.2)
+                module.num_batches_tracked.fill_(num_batches_tracked)
+
+
 def write_fixture(tensors, path, metadata=None, size_limit=SIZE_LIMIT):
     """Saves `tensors` (contiguous) to `path` and reports the size.
 

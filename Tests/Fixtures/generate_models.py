@@ -17,6 +17,8 @@ import torch
 import torchvision.models as tvm
 from safetensors.torch import save_file
 
+from fixture_file import perturb_batch_norms
+
 ARCHITECTURES = [
     "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
     "resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2",
@@ -55,14 +57,7 @@ def write_keys_and_repr(name):
 def write_logit_case(name, seed, x):
     torch.manual_seed(seed)
     model = tvm.get_model(name, weights=None, num_classes=10)
-    with torch.no_grad():
-        for module in model.modules():
-            if isinstance(module, torch.nn.BatchNorm2d):
-                module.running_mean.uniform_(-0.2, 0.2)
-                module.running_var.uniform_(0.5, 1.5)
-                module.weight.uniform_(0.5, 1.5)
-                module.bias.uniform_(-0.2, 0.2)
-                module.num_batches_tracked.fill_(seed + 3)
+    perturb_batch_norms(model, seed + 3)
     model.eval()
     with torch.no_grad():
         logits = model(x)

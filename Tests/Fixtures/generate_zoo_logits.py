@@ -34,6 +34,8 @@ import torchvision.models.googlenet  # noqa: F401 (the modules, not the builders
 import torchvision.models.inception  # noqa: F401
 from safetensors.torch import save_file
 
+from fixture_file import perturb_batch_norms
+
 tv_googlenet = sys.modules["torchvision.models.googlenet"]
 tv_inception = sys.modules["torchvision.models.inception"]
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -88,14 +90,7 @@ CASES = [
 def densenet_small(x):
     torch.manual_seed(0)
     model = tvm.DenseNet(growth_rate=8, block_config=(2, 2), num_init_features=16, bn_size=2, num_classes=10)
-    with torch.no_grad():
-        for module in model.modules():
-            if isinstance(module, torch.nn.BatchNorm2d):
-                module.running_mean.uniform_(-0.2, 0.2)
-                module.running_var.uniform_(0.5, 1.5)
-                module.weight.uniform_(0.5, 1.5)
-                module.bias.uniform_(-0.2, 0.2)
-                module.num_batches_tracked.fill_(3)
+    perturb_batch_norms(model, 3)
     model.eval()
     save_file({k: v.contiguous() for k, v in model.state_dict().items()},
               os.path.join(OUT, "densenet_small.safetensors"))
