@@ -124,10 +124,18 @@ def main():
         f.write("\n".join(lines) + "\n" + "\n".join(enums))
     with open(os.path.join(OUT, "PretrainedBuilders.swift"), "w") as f:
         f.write(builders(a for a in ARCHITECTURES ))
-    quoted = ",\n".join(f'    "{c}"' for c in categories)
+    # Several names per line keep the file short; the order is the class index.
+    lines_out, line = [], "   "
+    for c in categories:
+        item = f' "{c}",'
+        if len(line) + len(item) > 110:
+            lines_out.append(line)
+            line = "   "
+        line += item
+    quoted = "\n".join(lines_out + [line])
     with open(os.path.join(OUT, "ImageNetCategories.swift"), "w") as f:
         f.write(HEADER + "/// The 1000 ImageNet-1K class names torchvision's checkpoints predict, by class index.\n"
-                f"public let imageNetCategories: [String] = [\n{quoted},\n]\n")
+                f"public let imageNetCategories: [String] = [\n{quoted}\n]\n")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ struct PretrainedWeightsTests {
         #expect(resnet18.fileName == "resnet18-f37072fd.pth" && resnet18.hashPrefix == "f37072fd")
         #expect(resnet18.parameterCount == 11_689_512 && resnet18.cropSize == 224 && resnet18.resizeSize == 256)
         #expect(resnet18.categories.count == 1000 && resnet18.categories[0] == "tench")
+        #expect(resnet18.categories[207] == "golden retriever" && resnet18.categories[999] == "toilet tissue")
         #expect(ResNet50Weights.default == .imagenet1kV2)
         #expect(ShuffleNetV2X0_5Weights.imagenet1kV1.info.hashPrefix == "f707e7126e")
         #expect(MNASNet0_5Weights.imagenet1kV1.info.hashPrefix == "3ffadce67e")
