@@ -3,8 +3,11 @@
 /// rescaling; in evaluation mode the input passes unchanged. The mask comes from the
 /// default generator, so `manualSeed` makes it reproducible.
 public final class Dropout: Module {
-    /// The probability of zeroing each element.
-    public let p: Float
+    /// The probability of zeroing each element; settable, as in PyTorch, to change a
+    /// built model's dropout (kept within 0...1).
+    public var p: Float {
+        didSet { precondition(p >= 0 && p <= 1, "Dropout: dropout probability has to be between 0 and 1, but got \(p)") }
+    }
     /// PyTorch's `inplace` flag, printed only; see `ReLU.inplace`.
     public let inplace: Bool
 

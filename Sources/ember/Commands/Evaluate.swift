@@ -27,7 +27,7 @@ struct Evaluate: ParsableCommand {
         var confusion = ConfusionMatrix(classes: dataset.classes)
         let trainer = ClassifierTrainer(model: model, optimizer: SGD(model.parameters(), lr: 0), prepare: kind.prepare)
         let loader = dataset.testLoader(batchSize: batchSize, workers: 0)
-        let result = try trainer.evaluate(loader, count: loader.count, label: "evaluate") { labels, predicted in
+        let result = try trainer.validPhase(loader) { labels, predicted in
             confusion.add(truth: labels.toArray(as: Int64.self), predicted: predicted.toArray(as: Int64.self))
         }
         print("\(kind.title) from \(checkpoint) (epoch \(saved.info["epoch"] ?? "?")) on \(dataset.root)")

@@ -1,10 +1,11 @@
 import ArgumentParser
+import Ember
 
 /// `ember train ...`: one subcommand per case study.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a tutorial model on real data.",
-        subcommands: [TrainMLP.self, TrainCNN.self])
+        subcommands: [TrainMLP.self, TrainCNN.self, TrainImages.self])
 }
 
 /// Options every training command shares.
@@ -12,7 +13,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Epochs to train.") var epochs: Int = 20
     @Option(help: "Samples per batch.") var batchSize: Int = 64
     @Option(help: "Learning rate.") var lr: Float = 0.01
-    @Option(help: "Folder of MNIST-format IDX files (default: Fashion-MNIST from /usr/share/datasets/fashion-mnist).")
+    @Option(help: "mlp, cnn: a folder of MNIST-format IDX files (default: Fashion-MNIST from /usr/share/datasets/fashion-mnist); images: an image folder holding training/ and validation/.")
     var data: String?
     @Option(help: "Background threads loading batches.") var workers: Int = 0
     @Option(help: "Run folder for metrics, plots and checkpoints.") var out: String = "runs"
@@ -26,5 +27,20 @@ struct TrainingOptions: ParsableArguments {
         guard lr > 0 else { throw ValidationError("--lr must be positive, got \(lr)") }
         guard workers >= 0 else { throw ValidationError("--workers cannot be negative, got \(workers)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+}
+
+/// `--optimizer`: the tutorial's SGD with momentum, or Adam.
+enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
+    case sgd, adam
+
+    func make(_ parameters: [Tensor], lr: Float, momentum: Float, weightDecay: Float = 0) -> Optimizer {
+        self == .adam ? Adam(parameters, lr: lr, weightDecay: weightDecay)
+            : SGD(parameters, lr: lr, momentum: momentum, weightDecay: weightDecay)
+    }
+
+    func describe(lr: Float, momentum: Float, weightDecay: Float = 0) -> String {
+        let decay = weightDecay > 0 ? " weight decay \(weightDecay)" : ""
+        return (self == .adam ? "Adam lr \(lr)" : "SGD lr \(lr) momentum \(momentum)") + decay
     }
 }

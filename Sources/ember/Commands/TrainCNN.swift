@@ -8,10 +8,6 @@ struct TrainCNN: ParsableCommand {
         commandName: "cnn",
         abstract: "Train the tutorial's SimpleCNN (three conv+ReLU+max-pool blocks, then 1152-512-64-10).")
 
-    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case sgd, adam
-    }
-
     @Option(help: "Optimizer: sgd or adam.") var optimizer: OptimizerChoice = .sgd
     @Option(help: "SGD momentum.") var momentum: Float = 0.9
     @OptionGroup var options: TrainingOptions
@@ -25,13 +21,10 @@ struct TrainCNN: ParsableCommand {
         let data = try MNISTData(root: options.data)
         print("data: \(data.root) (\(data.train.count) train, \(data.test.count) test images)")
         let (lr, momentum) = (options.lr, momentum)
-        let session = TrainingSession(
-            architecture: .cnn, folder: URL(fileURLWithPath: options.out).appendingPathComponent("cnn"),
-            options: options, data: data,
-            makeOptimizer: { [optimizer] parameters in
-                optimizer == .adam ? Adam(parameters, lr: lr) : SGD(parameters, lr: lr, momentum: momentum)
-            },
-            optimizerDescription: optimizer == .adam ? "Adam lr \(lr)" : "SGD lr \(lr) momentum \(momentum)")
+        let session = data.session(
+            .cnn, folder: URL(fileURLWithPath: options.out).appendingPathComponent("cnn"), options: options,
+            makeOptimizer: { [optimizer] in optimizer.make($0, lr: lr, momentum: momentum) },
+            optimizerDescription: optimizer.describe(lr: lr, momentum: momentum))
         _ = try session.run()
     }
 }

@@ -34,8 +34,8 @@ struct TrainMLP: ParsableCommand {
         var results: [(kind: TutorialMLP, run: RunResult)] = []
         for kind in kinds {
             let folder = URL(fileURLWithPath: options.out).appendingPathComponent("mlp-\(kind.rawValue)")
-            let session = TrainingSession(
-                architecture: Architecture(mlp: kind), folder: folder, options: options, data: data,
+            let session = data.session(
+                Architecture(mlp: kind), folder: folder, options: options,
                 makeOptimizer: { SGD($0, lr: options.lr) }, optimizerDescription: "SGD lr \(options.lr)")
             results.append((kind, try session.run()))
         }

@@ -7,7 +7,7 @@ enum ComparisonTable {
     static func render(_ runs: [(name: String, run: RunResult)]) -> String {
         var lines = ["net               params   final test acc   mean of last 5   best test acc   s/epoch"]
         for (name, run) in runs {
-            let accuracies = run.history.map(\.testAccuracy)
+            let accuracies = run.history.map(\.valid.accuracy)
             let lastFive = accuracies.suffix(5)
             let mean = lastFive.reduce(0, +) / Double(max(lastFive.count, 1))
             let seconds = run.history.map(\.seconds).reduce(0, +) / Double(max(run.history.count, 1))

@@ -1,3 +1,4 @@
+import Ember
 import Foundation
 
 /// Loss and accuracy curves as a self-contained SVG (any browser shows it): two panels,
@@ -19,18 +20,17 @@ struct SVGPlot {
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
 
     /// The standard training plot: loss on the left, accuracy (%) on the right, one color per
-    /// run, solid for train and dashed for test.
-    static func training(runs: [(name: String, metrics: [EpochMetrics])]) -> String {
-        func series(_ pick: (EpochMetrics) -> Double, _ test: Bool) -> [Series] {
+    /// run, solid for train and dashed for the second phase, named `validName`.
+    static func training(runs: [(name: String, metrics: [EpochMetrics])], validName: String = "test") -> String {
+        func series(_ pick: (PhaseMetrics) -> Double, _ valid: Bool) -> [Series] {
             runs.enumerated().map { i, run in
-                Series(name: "\(run.name) \(test ? "test" : "train")", color: palette[i % palette.count], dashed: test,
-                       points: run.metrics.map { (Double($0.epoch), pick($0)) })
+                Series(name: "\(run.name) \(valid ? validName : "train")", color: palette[i % palette.count], dashed: valid,
+                       points: run.metrics.map { (Double($0.epoch), pick(valid ? $0.valid : $0.train)) })
             }
         }
-        let loss = Panel(title: "Loss", yLabel: "cross-entropy",
-                         series: series(\.trainLoss, false) + series(\.testLoss, true))
+        let loss = Panel(title: "Loss", yLabel: "cross-entropy", series: series(\.loss, false) + series(\.loss, true))
         let accuracy = Panel(title: "Accuracy", yLabel: "%",
-                             series: series({ $0.trainAccuracy * 100 }, false) + series({ $0.testAccuracy * 100 }, true))
+                             series: series({ $0.accuracy * 100 }, false) + series({ $0.accuracy * 100 }, true))
         return render([loss, accuracy])
     }
 

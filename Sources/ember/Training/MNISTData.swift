@@ -31,3 +31,22 @@ struct MNISTData {
         DataLoader(test, batchSize: batchSize, shuffle: false, numWorkers: workers)
     }
 }
+
+extension MNISTData {
+    /// A session training `architecture` on the train split and testing it each epoch on
+    /// the test split, with the optimizer `makeOptimizer` builds; seeded by `--seed` before
+    /// the model is built, so initial weights follow it.
+    func session(
+        _ architecture: Architecture, folder: URL, options: TrainingOptions,
+        makeOptimizer: ([Tensor]) -> Optimizer, optimizerDescription: String
+    ) -> TrainingSession<MNISTFormatDataset<FashionMNISTSource>, MNISTFormatDataset<FashionMNISTSource>, (Tensor, Tensor), (Tensor, Tensor)> {
+        manualSeed(options.seed)
+        let model = architecture.make()
+        let trainer = ClassifierTrainer(model: model, optimizer: makeOptimizer(model.parameters()), prepare: architecture.prepare)
+        return TrainingSession(
+            title: architecture.title, architecture: architecture.rawValue, folder: folder, options: options,
+            model: model, trainer: trainer, train: trainLoader(batchSize: options.batchSize, workers: options.workers),
+            valid: testLoader(batchSize: options.batchSize, workers: options.workers), validName: "test",
+            info: ["data": root], optimizerDescription: optimizerDescription)
+    }
+}

@@ -5,98 +5,108 @@ import Foundation
 struct RunResult {
     let history: [EpochMetrics]
     let parameterCount: Int
+    /// The best epoch's validation accuracy, whose weights the model holds at the end.
+    let bestAccuracy: Double
 }
 
-/// One model trained for `epochs` on MNIST-format data with SGD: the live progress, the
-/// per-epoch table, and the run folder — `metrics.csv`, `plot.svg`, `last.safetensors`
-/// (resumable) and `best.safetensors` (the weights with the best test accuracy).
-struct TrainingSession {
-    /// The model, by a name `ember evaluate` can rebuild it from.
-    let architecture: Architecture
+/// One model trained for `options.epochs` with the library's `ClassifierTrainer`: the live
+/// progress, the per-epoch table, and the run folder — `metrics.csv`, `plot.svg`,
+/// `last.safetensors` (resumable: model, optimizer, scheduler, epoch, generator),
+/// `best.safetensors` (the epoch with the best validation accuracy), and that epoch's plain
+/// state dict with PyTorch's keys as `model.safetensors` and `model.pth`.
+struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBatch> {
+    /// The model's display name.
+    let title: String
+    /// The name `ember evaluate` rebuilds the model from, stored in checkpoints.
+    let architecture: String
     let folder: URL
     let options: TrainingOptions
-    let data: MNISTData
-    /// Builds the optimizer for the model's parameters.
-    let makeOptimizer: ([Tensor]) -> Optimizer
+    /// The whole network: what checkpoints hold. The trainer trains it, or only its head
+    /// (on pre-computed features).
+    let model: Module
+    let trainer: ClassifierTrainer
+    let train: DataLoader<TrainSet, TrainBatch>
+    let valid: DataLoader<ValidSet, ValidBatch>
+    /// "test" or "valid": what the second phase runs on.
+    let validName: String
+    /// Facts stored in every checkpoint (data folder, image size, classes).
+    let info: [String: String]
     /// How the optimizer is described in the run's header line.
     let optimizerDescription: String
 
-    private var name: String { architecture.title }
+    private var table: MetricsTable { MetricsTable(validName: validName) }
 
     func run() throws -> RunResult {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        // Seed before building the model, so initial weights follow `--seed`.
-        manualSeed(options.seed)
-        let model = architecture.make()
-        let optimizer = makeOptimizer(model.parameters())
-        var history: [EpochMetrics] = []
-        var bestAccuracy = -1.0
         if let resume = options.resume {
-            history = try restore(from: URL(fileURLWithPath: resume), model: model, optimizer: optimizer)
-            bestAccuracy = history.map(\.testAccuracy).max() ?? -1
-            print("resumed \(name) from \(resume) after epoch \(history.last?.epoch ?? 0)")
+            try restore(from: URL(fileURLWithPath: resume))
+            print("resumed \(title) from \(resume) after epoch \(trainer.history.last?.epoch ?? 0)")
         }
-        let trainer = ClassifierTrainer(model: model, optimizer: optimizer, prepare: architecture.prepare)
-        let trainLoader = data.trainLoader(batchSize: options.batchSize, workers: options.workers)
-        let testLoader = data.testLoader(batchSize: options.batchSize, workers: options.workers)
-        let first = (history.last?.epoch ?? 0) + 1
-        print("\n\(name): \(options.epochs) epochs, batch \(options.batchSize), \(optimizerDescription) -> \(folder.path)")
-        print(MetricsTable.header)
-        for epoch in first...max(first, options.epochs) where epoch <= options.epochs {
-            let start = Date()
-            let train = try trainer.train(trainLoader, count: trainLoader.count, label: "epoch \(epoch) train")
-            let test = try trainer.evaluate(testLoader, count: testLoader.count, label: "epoch \(epoch) test ")
-            let metrics = EpochMetrics(
-                epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test.loss,
-                testAccuracy: test.accuracy, learningRate: Float(optimizer.paramGroups[0].lr),
-                seconds: Date().timeIntervalSince(start))
-            history.append(metrics)
-            print(MetricsTable.row(metrics))
-            try save(history: history)
-            let checkpoint = makeCheckpoint(model: model, epoch: epoch, optimizer: optimizer, accuracy: test.accuracy)
+        var progress: ProgressBar?
+        let phaseNames = (train: "train", valid: validName.padding(toLength: 5, withPad: " ", startingAt: 0))
+        trainer.onBatch = { [unowned trainer] step in
+            if step.batch == 1 {
+                let phase = step.phase == .train ? phaseNames.train : phaseNames.valid
+                progress = ProgressBar(label: "epoch \(trainer.history.count + 1) \(phase)", total: step.batches)
+            }
+            progress?.update(done: step.batch, samples: step.samples, loss: step.loss, accuracy: step.accuracy)
+            if step.batch == step.batches { progress?.finish() }
+        }
+        print("\n\(title): \(options.epochs) epochs, batch \(options.batchSize), \(optimizerDescription) -> \(folder.path)")
+        print(table.header)
+        try trainer.fit(train: train, valid: valid, epochs: options.epochs) { metrics in
+            print(table.row(metrics))
+            try AtomicFile.write(Data(table.csv(trainer.history).utf8), to: folder.appendingPathComponent("metrics.csv"))
+            let plot = SVGPlot.training(runs: [(title, trainer.history)], validName: validName)
+            try AtomicFile.write(Data(plot.utf8), to: folder.appendingPathComponent("plot.svg"))
+            let checkpoint = makeCheckpoint(epoch: metrics.epoch, accuracy: metrics.valid.accuracy)
             try checkpoint.save(to: folder.appendingPathComponent("last.safetensors"))
-            if test.accuracy > bestAccuracy {
-                bestAccuracy = test.accuracy
+            if trainer.bestEpoch == metrics.epoch {
                 try checkpoint.save(to: folder.appendingPathComponent("best.safetensors"))
+                try model.save(to: folder.appendingPathComponent("model.safetensors"))
+                try PyTorchCheckpoint.save(model.stateDict(), to: folder.appendingPathComponent("model.pth"))
             }
         }
-        return RunResult(history: history, parameterCount: model.parameters().map(\.numel).reduce(0, +))
+        return RunResult(history: trainer.history, parameterCount: model.parameters().map(\.numel).reduce(0, +),
+                         bestAccuracy: trainer.bestAccuracy)
     }
 
-    private func makeCheckpoint(model: Module, epoch: Int, optimizer: Optimizer, accuracy: Double) -> Checkpoint {
+    private func makeCheckpoint(epoch: Int, accuracy: Double) -> Checkpoint {
         var checkpoint = Checkpoint()
         checkpoint["model"] = model.stateDict()
-        checkpoint["optimizer"] = optimizer.stateDict()
-        checkpoint.info["architecture"] = architecture.rawValue
+        checkpoint["optimizer"] = trainer.optimizer.stateDict()
+        checkpoint["scheduler"] = trainer.scheduler?.stateDict()
+        checkpoint.info = info
+        checkpoint.info["architecture"] = architecture
         checkpoint.info["epoch"] = String(epoch)
-        checkpoint.info["test_accuracy"] = String(accuracy)
-        checkpoint.info["data"] = data.root
+        checkpoint.info["\(validName)_accuracy"] = String(accuracy)
         checkpoint.generator = rngState()
         return checkpoint
     }
 
-    /// Loads model, optimizer and generator state and the metrics so far.
-    private func restore(from url: URL, model: Module, optimizer: Optimizer) throws -> [EpochMetrics] {
+    /// Loads model, optimizer, scheduler and generator state, the metrics so far and the
+    /// best weights (`best.safetensors` beside the checkpoint).
+    private func restore(from url: URL) throws {
         let checkpoint = try Checkpoint.load(from: url)
-        guard checkpoint.info["architecture"] == architecture.rawValue else {
-            throw CommandError("\(url.path) holds a \(checkpoint.info["architecture"] ?? "unknown") model, not \(architecture.rawValue)")
+        guard checkpoint.info["architecture"] == architecture else {
+            throw CommandError("\(url.path) holds a \(checkpoint.info["architecture"] ?? "unknown") model, not \(architecture)")
         }
         guard let weights = checkpoint["model"], let state = checkpoint["optimizer"],
               let epoch = checkpoint.info["epoch"].flatMap(Int.init) else {
             throw CommandError("\(url.path) lacks the model, optimizer or epoch needed to resume")
         }
         try model.loadStateDict(weights)
-        try optimizer.loadStateDict(state)
+        try trainer.optimizer.loadStateDict(state)
+        if let scheduler = trainer.scheduler {
+            guard let state = checkpoint["scheduler"] else { throw CommandError("\(url.path) holds no scheduler state to resume") }
+            try scheduler.loadStateDict(state)
+        }
         if let generator = checkpoint.generator { setRNGState(generator) }
-        let csv = (try? String(contentsOf: url.deletingLastPathComponent().appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? ""
-        return MetricsTable.parse(csv: csv).filter { $0.epoch <= epoch }
-    }
-
-    private func save(history: [EpochMetrics]) throws {
-        let csv = ([MetricsTable.csvHeader] + history.map(MetricsTable.csvRow)).joined(separator: "\n") + "\n"
-        try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("metrics.csv"))
-        let plot = SVGPlot.training(runs: [(name, history)])
-        try AtomicFile.write(Data(plot.utf8), to: folder.appendingPathComponent("plot.svg"))
+        let siblings = url.deletingLastPathComponent()
+        let csv = (try? String(contentsOf: siblings.appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? ""
+        let best = try? Checkpoint.load(from: siblings.appendingPathComponent("best.safetensors"))
+        trainer.resume(history: MetricsTable.parse(csv: csv).filter { $0.epoch <= epoch },
+                       bestWeights: best?["model"] ?? weights)
     }
 }
 

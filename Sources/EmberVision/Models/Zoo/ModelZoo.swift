@@ -23,7 +23,7 @@ public enum ModelZoo {
         /// GoogLeNet normalise their input differently then).
         let buildForWeights: @Sendable () -> Module
         /// Rewrites an older checkpoint's keys to today's (DenseNet's `norm.1` → `norm1`).
-        let adaptStateDict: @Sendable ([String: Tensor]) -> [String: Tensor]
+        public let adaptStateDict: @Sendable ([String: Tensor]) -> [String: Tensor]
         /// What torchvision changes once pretrained weights are in (GoogLeNet drops its
         /// auxiliary heads unless asked for them).
         let afterLoading: @Sendable (Module) -> Void
