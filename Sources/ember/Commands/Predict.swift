@@ -10,7 +10,7 @@ struct Predict: ParsableCommand {
 
     @Option(help: "Architecture, as torchvision names it (`ember models` lists them).")
     var model: String = "resnet18"
-    @Option(help: "torchvision's weights (imagenet1k-v1, DEFAULT, ...; from PyTorch's cache or downloaded) or a local .pth/.safetensors file.")
+    @Option(help: "torchvision's weights (imagenet1k-v1, DEFAULT, ...; from PyTorch's cache or downloaded), a local .pth/.safetensors file, or a checkpoint of `ember train images` (its model, classes and transform).")
     var weights: String = "DEFAULT"
     @Option(help: "Outputs of the model in a local file, when not ImageNet's 1000.")
     var numClasses: Int = 1000
@@ -48,6 +48,10 @@ struct Predict: ParsableCommand {
 
     /// The model, its evaluation transform and its class names.
     private func load() throws -> (Module, Compose<Image, Tensor>, [String]) {
+        if let run = try? Checkpoint.load(from: URL(fileURLWithPath: weights)), run.info["task"] == "images" {
+            let (network, spec, names, normalization) = try ImageModel.restore(run, path: weights)
+            return (network, ImageData.transform(imageSize: spec.imageSize, normalization: normalization), names)
+        }
         if FileManager.default.fileExists(atPath: weights) {
             let network = try ModelZoo.model(model, weightsFile: URL(fileURLWithPath: weights), numClasses: numClasses)
             // The architecture's default checkpoint says how its images are prepared.

@@ -59,9 +59,9 @@ struct TrainImages: ParsableCommand {
     func run() throws {
         if let threads = options.threads { setNumThreads(threads) }
         let root = options.data!
+        let imageNet = weights.map { !FileManager.default.fileExists(atPath: $0) } ?? false
         let data = try ImageData(root: root, imageSize: size, augment: augment,
-                                 imageNetNormalization: weights.map { !FileManager.default.fileExists(atPath: $0) } ?? false,
-                                 perClass: trainPerClass)
+                                 normalization: imageNet ? .imageNet : .half, perClass: trainPerClass)
         print("data: \(root) (\(data.train.count) training, \(data.valid.count) validation images, classes \(data.classes.joined(separator: ", ")))")
         let spec = ImageModel(name: model, classes: data.classes.count, imageSize: size)
         try spec.validate()
@@ -83,9 +83,8 @@ struct TrainImages: ParsableCommand {
         if let stepSize { description += ", StepLR(\(stepSize), \(gamma))" }
         if freeze == .backbone { description += ", backbone frozen" }
         let folder = URL(fileURLWithPath: options.out).appendingPathComponent(model)
-        let info = ["task": "images", "data": root, "image_size": String(size), "classes": data.classes.joined(separator: ","),
-                    "mean": data.normalization.mean.map { "\($0)" }.joined(separator: ","),
-                    "std": data.normalization.std.map { "\($0)" }.joined(separator: ",")]
+        let info = ["task": "images", "data": root, "image_size": String(size), "classes": data.classes.joined(separator: ",")]
+            .merging(data.normalization.info) { a, _ in a }
         func session<T, V, TB, VB>(_ trainer: ClassifierTrainer, _ train: DataLoader<T, TB>, _ valid: DataLoader<V, VB>) -> TrainingSession<T, V, TB, VB> {
             TrainingSession(title: model, architecture: model, folder: folder, options: options, model: network,
                             trainer: trainer, train: train, valid: valid, validName: "valid", info: info,
@@ -105,6 +104,7 @@ struct TrainImages: ParsableCommand {
             let trainer = ClassifierTrainer(model: network, optimizer: optimizer, scheduler: scheduler, frozen: backbone)
             _ = try session(trainer, train, valid).run()
         }
-        try ValidationReport(model: network, data: data, batchSize: options.batchSize).write(to: folder)
+        try ValidationReport(model: network, valid: data.valid, normalization: data.normalization, batchSize: options.batchSize)
+            .run(writingTo: folder)
     }
 }

@@ -1,21 +1,22 @@
 import EmberVision
 import Foundation
 
-/// What the best model gets wrong on the validation images: the confusion matrix
-/// (`confusion.txt`) and a grid of up to 64 misclassified images (`misclassified.png`),
-/// with each cell's file, true and predicted class in `misclassified.csv`, in the grid's
-/// reading order.
+/// What a model gets wrong on the validation images, printed and, given a folder, written
+/// there: the confusion matrix (`confusion.txt`) and a grid of up to 64 misclassified
+/// images (`misclassified.png`), with each cell's file, true and predicted class in
+/// `misclassified.csv`, in the grid's reading order.
 struct ValidationReport {
     let model: Module
-    let data: ImageData
+    let valid: ImageFolder
+    let normalization: ImageData.Normalization
     let batchSize: Int
     static let gridLimit = 64
 
-    func write(to folder: URL) throws {
-        var confusion = ConfusionMatrix(classes: data.classes)
+    func run(writingTo folder: URL?) throws {
+        var confusion = ConfusionMatrix(classes: valid.classes)
         var wrong: [(index: Int, predicted: Int)] = []
         model.eval()
-        let loader = DataLoader(data.valid, batchSize: batchSize)
+        let loader = DataLoader(valid, batchSize: batchSize)
         var offset = 0
         try withNoGrad {
             try loader.forEachBatch { images, labels in
@@ -28,17 +29,18 @@ struct ValidationReport {
         }
         let table = String(format: "validation accuracy %.2f%% (%d of %d)\n\n", confusion.accuracy * 100, confusion.correct, confusion.total)
             + confusion.table
-        print("\nbest model on \(data.valid.root.path):\n" + table)
-        try AtomicFile.write(Data(table.utf8), to: folder.appendingPathComponent("confusion.txt"))
+        print("\n\(valid.root.path):\n" + table)
         let shown = wrong.prefix(Self.gridLimit)
+        guard let folder else { return }
+        try AtomicFile.write(Data(table.utf8), to: folder.appendingPathComponent("confusion.txt"))
         guard !shown.isEmpty else { return }
-        let (mean, std) = data.normalization
-        let images = Tensor.stack(try shown.map { try data.valid.sample(at: $0.index).0 })
+        let (mean, std) = (normalization.mean, normalization.std)
+        let images = Tensor.stack(try shown.map { try valid.sample(at: $0.index).0 })
         let restored = images * Tensor(shape: [3, 1, 1], scalars: std) + Tensor(shape: [3, 1, 1], scalars: mean)
         try saveImage(restored.clamp(min: 0, max: 1), to: folder.appendingPathComponent("misclassified.png"))
         let rows = shown.enumerated().map { cell, entry in
-            let (path, label) = data.valid.samples[entry.index]
-            return "\(cell),\(path),\(data.classes[label]),\(data.classes[entry.predicted])"
+            let (path, label) = valid.samples[entry.index]
+            return "\(cell),\(path),\(valid.classes[label]),\(valid.classes[entry.predicted])"
         }
         let csv = (["cell,file,true,predicted"] + rows).joined(separator: "\n") + "\n"
         try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("misclassified.csv"))

@@ -9,27 +9,62 @@ struct ImageData {
     let root: URL
     let train: Subset<ImageFolder>
     let valid: ImageFolder
-    let normalization: (mean: [Float], std: [Float])
+    let normalization: Normalization
 
     var classes: [String] { valid.classes }
 
-    /// The recipe's `Normalize([0.5]*3, [0.5]*3)`, or torchvision's ImageNet statistics
-    /// for ImageNet-pretrained weights.
-    static func normalization(imageNet: Bool) -> (mean: [Float], std: [Float]) {
-        imageNet ? ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]) : ([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])
+    /// `Normalize`'s statistics: the recipe's 0.5 per channel, or torchvision's ImageNet
+    /// statistics for ImageNet-pretrained weights. Stored in checkpoints, so evaluation
+    /// and prediction prepare images as training did.
+    struct Normalization {
+        var mean: [Float], std: [Float]
+
+        static let half = Normalization(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])
+        static let imageNet = Normalization(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
+
+        var info: [String: String] {
+            ["mean": mean.map { "\($0)" }.joined(separator: ","), "std": std.map { "\($0)" }.joined(separator: ",")]
+        }
+
+        init(mean: [Float], std: [Float]) {
+            self.mean = mean
+            self.std = std
+        }
+
+        /// Read back from a checkpoint's facts; the recipe's when absent.
+        init(info: [String: String]) {
+            func values(_ key: String) -> [Float]? { info[key].map { $0.split(separator: ",").compactMap { Float($0) } } }
+            guard let mean = values("mean"), let std = values("std"), mean.count == 3, std.count == 3 else {
+                self = .half
+                return
+            }
+            self.init(mean: mean, std: std)
+        }
+    }
+
+    /// The evaluation transform: `Resize`, `CenterCrop`, `ToTensor`, `Normalize`; with
+    /// `augment`, the training one with random crops and flips instead.
+    static func transform(imageSize: Int, normalization: Normalization, augment: Bool = false) -> Compose<Image, Tensor> {
+        let geometry: [any Transform] = augment
+            ? [RandomResizedCrop(imageSize), RandomHorizontalFlip()] : [Resize(imageSize), CenterCrop(imageSize)]
+        return Compose<Image, Tensor>(geometry + [ToTensor(), Normalize(mean: normalization.mean, std: normalization.std)])
+    }
+
+    /// `DIR/validation/` with the evaluation transform.
+    static func validation(root: URL, imageSize: Int, normalization: Normalization) throws -> ImageFolder {
+        try ImageFolder(root: root.appendingPathComponent("validation"),
+                        transform: transform(imageSize: imageSize, normalization: normalization))
     }
 
     /// Reads both folders; `perClass` keeps only each class's first images of `training/`
     /// (in `ImageFolder`'s sorted order), for small-data recipes.
-    init(root: String, imageSize: Int, augment: Bool, imageNetNormalization: Bool, perClass: Int?) throws {
+    init(root: String, imageSize: Int, augment: Bool, normalization: Normalization, perClass: Int?) throws {
         self.root = URL(fileURLWithPath: root)
-        normalization = Self.normalization(imageNet: imageNetNormalization)
-        let finish: [any Transform] = [ToTensor(), Normalize(mean: normalization.mean, std: normalization.std)]
-        func pipeline(_ geometry: [any Transform]) -> Compose<Image, Tensor> { Compose<Image, Tensor>(geometry + finish) }
-        let plain = pipeline([Resize(imageSize), CenterCrop(imageSize)])
-        let training = augment ? pipeline([RandomResizedCrop(imageSize), RandomHorizontalFlip()]) : plain
-        let trainFolder = try ImageFolder(root: self.root.appendingPathComponent("training"), transform: training)
-        valid = try ImageFolder(root: self.root.appendingPathComponent("validation"), transform: plain)
+        self.normalization = normalization
+        let trainFolder = try ImageFolder(
+            root: self.root.appendingPathComponent("training"),
+            transform: Self.transform(imageSize: imageSize, normalization: normalization, augment: augment))
+        valid = try Self.validation(root: self.root, imageSize: imageSize, normalization: normalization)
         guard trainFolder.classes == valid.classes else {
             throw CommandError("\(root): training/ has the classes \(trainFolder.classes) but validation/ has \(valid.classes)")
         }

@@ -20,6 +20,21 @@ struct ImageModel {
         }
     }
 
+    /// The network an `ember train images` checkpoint holds, with its weights, its class
+    /// names and how its images were normalised.
+    static func restore(_ checkpoint: Checkpoint, path: String) throws -> (model: Module, spec: ImageModel, classes: [String], normalization: ImageData.Normalization) {
+        let info = checkpoint.info
+        guard let name = info["architecture"], let classes = info["classes"]?.split(separator: ",").map(String.init),
+              let size = info["image_size"].flatMap(Int.init), let weights = checkpoint["model"] else {
+            throw CommandError("\(path) lacks the architecture, classes, image size or weights of an `ember train images` run")
+        }
+        let spec = ImageModel(name: name, classes: classes.count, imageSize: size)
+        try spec.validate()
+        let model = try skipInit { try spec.make() }
+        try model.loadStateDict(weights)
+        return (model, spec, classes, ImageData.Normalization(info: info))
+    }
+
     /// A freshly initialised network (drawing from the default generator).
     func make() throws -> Module {
         if name == "simplecnn" { return SimpleCNN(inChannels: 3, imageSize: imageSize, classes: classes) }
