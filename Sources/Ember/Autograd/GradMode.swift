@@ -41,3 +41,10 @@ public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
 public func withGrad<T>(_ body: () throws -> T) rethrows -> T {
     try GradMode.with(enabled: true, body)
 }
+
+/// Runs `body` with gradient recording on or off as `mode` says, like
+/// `with torch.set_grad_enabled(mode):` — one loop for a train and an eval phase.
+@discardableResult
+public func withGradEnabled<T>(_ mode: Bool, _ body: () throws -> T) rethrows -> T {
+    try GradMode.with(enabled: mode, body)
+}
