@@ -68,6 +68,25 @@ struct TrainImagesCommandTests {
         }
     }
 
+    @Test func resumesBitExactlyWithWorkersAugmentationDropoutAndASchedule() throws {
+        try Self.withImageFolder { scratch, images in
+            let common = ["train", "images", "--data", images.path, "--model", "squeezenet1_1", "--image-size", "32",
+                          "--batch-size", "8", "--workers", "2", "--augment", "--dropout", "0.3", "--step-size", "2", "--seed", "4"]
+            let whole = scratch.appendingPathComponent("whole"), parts = scratch.appendingPathComponent("parts")
+            let uninterrupted = try Ember.run(common + ["--epochs", "3", "--out", whole.path])
+            try #require(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+            let first = try Ember.run(common + ["--epochs", "2", "--out", parts.path])
+            try #require(first.status == 0, "\(first.stderr)")
+            let last = parts.appendingPathComponent("squeezenet1_1/last.safetensors").path
+            let resumed = try Ember.run(common + ["--epochs", "3", "--out", parts.path, "--resume", last])
+            try #require(resumed.status == 0, "\(resumed.stderr)")
+            #expect(try Self.rows(parts.appendingPathComponent("squeezenet1_1")) == Self.rows(whole.appendingPathComponent("squeezenet1_1")))
+            let a = try PyTorchCheckpoint.load(from: whole.appendingPathComponent("squeezenet1_1/model.pth"))
+            let b = try PyTorchCheckpoint.load(from: parts.appendingPathComponent("squeezenet1_1/model.pth"))
+            for (key, value) in a { #expect(value.toArray() == b[key]?.toArray(), "\(key)") }
+        }
+    }
+
     @Test func transferLearningKeepsTheBackboneAndPrecomputesFeatures() throws {
         try Self.withImageFolder { scratch, images in
             let common = ["train", "images", "--data", images.path, "--model", "resnet18", "--image-size", "32", "--batch-size", "16"]
