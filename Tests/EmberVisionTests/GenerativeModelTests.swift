@@ -5,7 +5,7 @@ import EmberVision
 
 /// The autoencoder, the MLP GAN (and LSGAN) and the DCGANs against PyTorch
 /// (`Tests/Fixtures/generate_generative.py`): key lists, parameter counts and print-outs,
-/// forward passes, and one full training iteration each.
+/// forward passes, and one full training iteration each; and `tanh`, their output layer.
 struct GenerativeModelTests {
     static let expected: [String: Tensor] = try! SafeTensors.load(
         from: ModelZooTests.fixtures.deletingLastPathComponent().appendingPathComponent("generative.safetensors"))
@@ -177,6 +177,30 @@ struct GenerativeModelTests {
             let fake = generator(Self.expected["dcgan64.noise"]!)
             Self.expectMatches(Self.sample(fake), "dcgan64.fake", relative: 1e-5)
             Self.expectMatches(discriminator(fake), "dcgan64.score", relative: 1e-5)
+        }
+    }
+
+    // MARK: tanh
+
+    @Test func tanhIsWithinTwoUlpOfPyTorchsOverAWideRangeAndItsGradientFollows() {
+        let x = Self.expected["tanh.x"]!
+        x.requiresGrad = true
+        let y = x.tanh()
+        y.backward(gradient: Self.expected["tanh.gout"]!)
+        let inputs = x.detach().toArray(), want = Self.expected["tanh.y"]!.toArray()
+        for (i, (ours, theirs)) in zip(y.toArray(), want).enumerated() {
+            if theirs.isNaN {
+                #expect(ours.isNaN, "tanh(\(inputs[i])) = \(ours)")
+            } else {
+                #expect(abs(ours - theirs) <= 2 * theirs.ulp, "tanh(\(inputs[i])) = \(ours), PyTorch \(theirs)")
+                #expect(ours.sign == theirs.sign, "tanh(\(inputs[i])) = \(ours): sign")
+            }
+        }
+        // 1 - y² cancels near |y| = 1, so an ulp of y moves the gradient by about 2 ulp(1) |gout|.
+        let gout = Self.expected["tanh.gout"]!.toArray(), grad = Self.expected["tanh.grad"]!.toArray()
+        for (i, (ours, theirs)) in zip(x.grad!.toArray(), grad).enumerated() where !theirs.isNaN {
+            #expect(abs(ours - theirs) <= 2.5e-7 * abs(gout[i]) + 2 * theirs.ulp,
+                    "tanh'(\(inputs[i])) · \(gout[i]) = \(ours), PyTorch \(theirs)")
         }
     }
 }

@@ -31,6 +31,9 @@ Large tensors (gradients, parameters after a step) are stored as `sample(t)`, ev
   `[4, 100, 1, 1]`, real `[4, 1, 28, 28]`), BCELoss.
 - `dcgan64.noise` `[2, 100, 1, 1]`, `dcgan64.fake` (`sample`) and `dcgan64.score` =
   D(fake): the 64x64 nets' forward in training mode.
+- `tanh.x`, `tanh.y` = torch.tanh(x), `tanh.gout`, `tanh.grad`: a wide range of inputs (a
+  fine grid over [-12, 12], tiny and huge magnitudes, +-0, +-inf, NaN; an odd count, so
+  vector tails are reached).
 """
 
 import os
@@ -128,6 +131,19 @@ def gan_inputs(tensors, prefix, real_shape, noise_shape, generator, discriminato
     return real, noise_d, noise_g
 
 
+def tanh_case(tensors):
+    tiny = torch.logspace(-45, -1, 89)
+    huge = torch.tensor([5, 8.5, 9, 9.1, 10, 15, 20, 44, 45, 50, 89, 100, 1e4, 3e38, float("inf")])
+    x = torch.cat([torch.linspace(-12, 12, 2401), tiny, -tiny, huge, -huge,
+                   torch.tensor([0.0, -0.0, 0.625, -0.625, 0.6249999, float("nan")])])
+    x.requires_grad_(True)
+    y = torch.tanh(x)
+    gout = torch.randn(x.shape)
+    y.backward(gout)
+    for key, t in [("x", x), ("y", y), ("gout", gout), ("grad", x.grad)]:
+        store(tensors, f"tanh.{key}", t)
+
+
 def main():
     for name, build in MODELS.items():
         write_model_text(name, build())
@@ -150,6 +166,7 @@ def main():
         score = fill(DCGANDiscriminator())(fake)
     for key, t in [("noise", noise), ("fake", sample(fake)), ("score", score)]:
         store(tensors, f"dcgan64.{key}", t)
+    tanh_case(tensors)
     return write_fixture(tensors, os.path.join(HERE, "generative.safetensors"))
 
 
