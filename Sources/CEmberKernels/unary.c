@@ -1,6 +1,6 @@
-// Elementwise float32 unary operators and their fused backward kernels. RELU, EXP and
-// SIGMOID (and RELU's backward) have AVX-512 / AVX2 variants; the other operators are
-// plain loops over libm, whose formulas follow PyTorch's CPU kernels.
+// Elementwise float32 unary operators and their fused backward kernels. RELU, EXP, SIGMOID
+// and TANH (and the backward of RELU, SIGMOID and TANH) have AVX-512 / AVX2 variants; the
+// other operators are plain loops over libm, whose formulas follow PyTorch's CPU kernels.
 #include "ember_simd.h"
 
 #include <math.h>
@@ -12,6 +12,19 @@
 
 typedef void (*unary_fn)(int op, const float *x, float *out, int64_t n);
 typedef void (*relu_backward_fn)(const float *g, const float *x, float *out, int64_t n);
+typedef void (*backward_from_output_fn)(int op, const float *g, const float *y, float *out, int64_t n);
+
+// tanh as Cephes' tanhf: below |x| = 0.625 the odd polynomial x + x z P(z) with z = x^2,
+// above it 1 - 2 / (e^(2|x|) + 1) (cancellation-free there), both computed on |x| and then
+// given x's sign; within 1 ulp of the correctly rounded result for every float (checked
+// exhaustively). The exponential saturates (its input is clamped at 89), so large |x|
+// gives +-1 exactly, and NaN falls through to the exponential, which keeps it.
+#define EMBER_TANH_SMALL 0.625f
+#define EMBER_TANH_P0 -5.70498872745e-3f
+#define EMBER_TANH_P1 2.06390887954e-2f
+#define EMBER_TANH_P2 -5.37397155531e-2f
+#define EMBER_TANH_P3 1.33314422036e-1f
+#define EMBER_TANH_P4 -3.33332819422e-1f
 
 /// The tanh argument of GELU's tanh approximation: sqrt(2/pi) (x + kappa x^3).
 static inline float gelu_tanh_inner(float x) {
@@ -69,9 +82,18 @@ static void unary_generic(int op, const float *x, float *out, int64_t n, float p
 #undef EMBER_MAP
 }
 
-/// Entry for the operators with vector variants (RELU, EXP, SIGMOID).
+/// Entry for the operators with vector variants (RELU, EXP, SIGMOID, TANH).
 static void unary_vec_generic(int op, const float *x, float *out, int64_t n) {
     unary_generic(op, x, out, n, 0.0f, 0.0f);
+}
+
+/// grad * op'(x) from the output y, for the operators with vector variants (SIGMOID, TANH).
+static void backward_from_output_generic(int op, const float *g, const float *y, float *out,
+                                         int64_t n) {
+    if (op == EMBER_UNARY_TANH)
+        for (int64_t i = 0; i < n; i++) out[i] = g[i] * (1.0f - y[i] * y[i]);
+    else
+        for (int64_t i = 0; i < n; i++) out[i] = g[i] * (1.0f - y[i]) * y[i];
 }
 
 static void relu_backward_generic(const float *g, const float *x, float *out, int64_t n) {
@@ -83,10 +105,28 @@ static void relu_backward_generic(const float *g, const float *x, float *out, in
 
 // MARK: - AVX-512
 
+EMBER_INLINE_AVX512 __m512 tanh_avx512(__m512 x) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 a = _mm512_abs_ps(x), z = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(EMBER_TANH_P0);
+    p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(EMBER_TANH_P1));
+    p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(EMBER_TANH_P2));
+    p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(EMBER_TANH_P3));
+    p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(EMBER_TANH_P4));
+    __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(p, z), a, a); // tiny |x| stays exact
+    __m512 e = ember_exp_avx512(_mm512_add_ps(a, a));
+    __m512 large = _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, one)));
+    __mmask16 below = _mm512_cmp_ps_mask(a, _mm512_set1_ps(EMBER_TANH_SMALL), _CMP_LT_OQ);
+    __m512i magnitude = _mm512_castps_si512(_mm512_mask_blend_ps(below, large, small));
+    __m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u));
+    return _mm512_castsi512_ps(_mm512_or_si512(magnitude, sign)); // x's sign, -0 included
+}
+
 EMBER_INLINE_AVX512 __m512 unary_vec_avx512(int op, __m512 x) {
     switch (op) {
     case EMBER_UNARY_RELU: return _mm512_max_ps(_mm512_setzero_ps(), x); // NaN -> NaN
     case EMBER_UNARY_EXP: return ember_exp_avx512(x);
+    case EMBER_UNARY_TANH: return tanh_avx512(x);
     default: { // SIGMOID, as sigmoid_scalar
         const __m512 one = _mm512_set1_ps(1.0f);
         __m512 e = ember_exp_avx512(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_abs_ps(x)));
@@ -113,7 +153,21 @@ static EMBER_AVX512 void unary_avx512(int op, const float *x, float *out, int64_
     switch (op) {
     case EMBER_UNARY_RELU: unary_body_avx512(EMBER_UNARY_RELU, x, out, n); break;
     case EMBER_UNARY_EXP: unary_body_avx512(EMBER_UNARY_EXP, x, out, n); break;
+    case EMBER_UNARY_TANH: unary_body_avx512(EMBER_UNARY_TANH, x, out, n); break;
     default: unary_body_avx512(EMBER_UNARY_SIGMOID, x, out, n); break;
+    }
+}
+
+static EMBER_AVX512 void backward_from_output_avx512(int op, const float *g, const float *y,
+                                                     float *out, int64_t n) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    const bool tanh_op = op == EMBER_UNARY_TANH;
+    for (int64_t i = 0; i < n; i += 16) {
+        __mmask16 m = ember_tail_mask(n - i);
+        __m512 gv = _mm512_maskz_loadu_ps(m, g + i), yv = _mm512_maskz_loadu_ps(m, y + i);
+        __m512 d = tanh_op ? _mm512_fnmadd_ps(yv, yv, one)                        // 1 - y^2
+                           : _mm512_mul_ps(_mm512_sub_ps(one, yv), yv);          // (1 - y) y
+        _mm512_mask_storeu_ps(out + i, m, _mm512_mul_ps(gv, d));
     }
 }
 
@@ -131,10 +185,26 @@ static EMBER_AVX512 void relu_backward_avx512(const float *g, const float *x, fl
 
 // MARK: - AVX2
 
+EMBER_INLINE_AVX2 __m256 tanh_avx2(__m256 x) { // as tanh_avx512
+    const __m256 one = _mm256_set1_ps(1.0f), sign_bit = _mm256_set1_ps(-0.0f);
+    __m256 a = _mm256_andnot_ps(sign_bit, x), z = _mm256_mul_ps(x, x);
+    __m256 p = _mm256_set1_ps(EMBER_TANH_P0);
+    p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(EMBER_TANH_P1));
+    p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(EMBER_TANH_P2));
+    p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(EMBER_TANH_P3));
+    p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(EMBER_TANH_P4));
+    __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, z), a, a);
+    __m256 e = ember_exp_avx2(_mm256_add_ps(a, a));
+    __m256 large = _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, one)));
+    __m256 below = _mm256_cmp_ps(a, _mm256_set1_ps(EMBER_TANH_SMALL), _CMP_LT_OQ);
+    return _mm256_or_ps(_mm256_blendv_ps(large, small, below), _mm256_and_ps(x, sign_bit));
+}
+
 EMBER_INLINE_AVX2 __m256 unary_vec_avx2(int op, __m256 x) {
     switch (op) {
     case EMBER_UNARY_RELU: return _mm256_max_ps(_mm256_setzero_ps(), x);
     case EMBER_UNARY_EXP: return ember_exp_avx2(x);
+    case EMBER_UNARY_TANH: return tanh_avx2(x);
     default: { // SIGMOID, as sigmoid_scalar
         const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
         // -|x|: set the sign bit
@@ -165,8 +235,22 @@ static EMBER_AVX2 void unary_avx2(int op, const float *x, float *out, int64_t n)
     switch (op) {
     case EMBER_UNARY_RELU: unary_body_avx2(EMBER_UNARY_RELU, x, out, n); break;
     case EMBER_UNARY_EXP: unary_body_avx2(EMBER_UNARY_EXP, x, out, n); break;
+    case EMBER_UNARY_TANH: unary_body_avx2(EMBER_UNARY_TANH, x, out, n); break;
     default: unary_body_avx2(EMBER_UNARY_SIGMOID, x, out, n); break;
     }
+}
+
+static EMBER_AVX2 void backward_from_output_avx2(int op, const float *g, const float *y,
+                                                 float *out, int64_t n) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    const bool tanh_op = op == EMBER_UNARY_TANH;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 gv = _mm256_loadu_ps(g + i), yv = _mm256_loadu_ps(y + i);
+        __m256 d = tanh_op ? _mm256_fnmadd_ps(yv, yv, one) : _mm256_mul_ps(_mm256_sub_ps(one, yv), yv);
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(gv, d));
+    }
+    backward_from_output_generic(op, g + i, y + i, out + i, n - i);
 }
 
 static EMBER_AVX2 void relu_backward_avx2(const float *g, const float *x, float *out,
@@ -183,6 +267,8 @@ static EMBER_AVX2 void relu_backward_avx2(const float *g, const float *x, float 
 #endif
 
 EMBER_DISPATCHER(unary_vec_impl, unary_fn, unary_vec_generic, unary_avx2, unary_avx512)
+EMBER_DISPATCHER(backward_from_output_impl, backward_from_output_fn, backward_from_output_generic,
+                 backward_from_output_avx2, backward_from_output_avx512)
 EMBER_DISPATCHER(relu_backward_impl, relu_backward_fn, relu_backward_generic,
                  relu_backward_avx2, relu_backward_avx512)
 
@@ -190,7 +276,8 @@ EMBER_DISPATCHER(relu_backward_impl, relu_backward_fn, relu_backward_generic,
 
 void ember_unary_f32(int op, const float *x, float *out, int64_t n, float p0, float p1) {
     if (n <= 0) return;
-    if (op == EMBER_UNARY_RELU || op == EMBER_UNARY_EXP || op == EMBER_UNARY_SIGMOID)
+    if (op == EMBER_UNARY_RELU || op == EMBER_UNARY_EXP || op == EMBER_UNARY_SIGMOID ||
+        op == EMBER_UNARY_TANH)
         unary_vec_impl()(op, x, out, n);
     else
         unary_generic(op, x, out, n, p0, p1);
@@ -201,6 +288,10 @@ void ember_unary_backward_f32(int op, const float *grad, const float *x, const f
     if (n <= 0) return;
     if (op == EMBER_UNARY_RELU) {
         relu_backward_impl()(grad, x, out, n);
+        return;
+    }
+    if (op == EMBER_UNARY_SIGMOID || op == EMBER_UNARY_TANH) {
+        backward_from_output_impl()(op, grad, y, out, n);
         return;
     }
     // EMBER_GRAD_X reads the forward input as v, EMBER_GRAD_Y the forward output.
@@ -226,8 +317,6 @@ void ember_unary_backward_f32(int op, const float *grad, const float *x, const f
     case EMBER_UNARY_RSQRT: EMBER_GRAD_Y(-0.5f * g * (v * v * v));
     case EMBER_UNARY_SIN: EMBER_GRAD_X(g * cosf(v));
     case EMBER_UNARY_COS: EMBER_GRAD_X(g * -sinf(v));
-    case EMBER_UNARY_SIGMOID: EMBER_GRAD_Y(g * (1.0f - v) * v);
-    case EMBER_UNARY_TANH: EMBER_GRAD_Y(g * (1.0f - v * v));
     case EMBER_UNARY_GELU: // Phi(x) + x phi(x)
         EMBER_GRAD_X(g * (0.5f * (1.0f + erff(v * EMBER_SQRT1_2)) +
                           v * (EMBER_INV_SQRT_2PI * expf(-0.5f * v * v))));

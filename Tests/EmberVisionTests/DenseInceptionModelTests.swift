@@ -30,15 +30,10 @@ struct DenseInceptionModelTests {
     /// Every parameter and buffer set as the generator's `fill` sets it.
     @discardableResult
     static func fill(_ model: Module) -> Module {
-        for (k, (key, t)) in model.orderedStateDict().enumerated() where t.dtype == .float32 {
-            let values = if t.ndim >= 2 {
-                wave(t.numel, k, scale: 2 / Double(t.numel / t.shape[0]).squareRoot())
-            } else if key.hasSuffix("running_var") || key.hasSuffix("weight") {
-                wave(t.numel, k, scale: 0.25, offset: 1)
-            } else {
-                wave(t.numel, k, scale: 0.1)
-            }
-            withNoGrad { t.copy(from: Tensor(shape: t.shape, scalars: values)) }
+        fillStateDict(model) { key, count, k, fanIn in
+            if let fanIn { wave(count, k, scale: 2 / Double(fanIn).squareRoot()) }
+            else if key.hasSuffix("running_var") || key.hasSuffix("weight") { wave(count, k, scale: 0.25, offset: 1) }
+            else { wave(count, k, scale: 0.1) }
         }
         return model
     }

@@ -121,3 +121,14 @@ func errorMessage(_ body: () throws -> Void) -> String? {
     do { try body() } catch { return "\(error)" }
     return nil
 }
+
+/// Sets every float32 state-dict entry of `model` (the `k`-th in state-dict order) to
+/// `values(key, count, k, fanIn)`, `fanIn` being the element count over the first
+/// dimension for tensors of two or more dimensions and nil otherwise, as the fixture
+/// generators that fill weights by a formula do.
+func fillStateDict(_ model: Module, _ values: (_ key: String, _ count: Int, _ k: Int, _ fanIn: Int?) -> [Float]) {
+    for (k, (key, t)) in model.orderedStateDict().enumerated() where t.dtype == .float32 {
+        let filled = values(key, t.numel, k, t.ndim >= 2 ? t.numel / t.shape[0] : nil)
+        withNoGrad { t.copy(from: Tensor(shape: t.shape, scalars: filled)) }
+    }
+}

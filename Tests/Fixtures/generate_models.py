@@ -42,8 +42,8 @@ def shape_text(shape):
     return "x".join(str(s) for s in shape) if len(shape) else "-"
 
 
-def write_keys_and_repr(name):
-    model = tvm.get_model(name, weights=None)
+def write_model_text(name, model):
+    """`models/<name>.keys.txt` and `models/<name>.repr.txt` of `model`."""
     params = sum(p.numel() for p in model.parameters())
     lines = [f"# parameters {params}"]
     for key, t in model.state_dict().items():
@@ -69,7 +69,7 @@ def write_logit_case(name, seed, x):
 def main():
     os.makedirs(OUT, exist_ok=True)
     for name in ARCHITECTURES:
-        write_keys_and_repr(name)
+        write_model_text(name, tvm.get_model(name, weights=None))
     torch.manual_seed(100)
     x = torch.randn(2, 3, 128, 128)
     save_file({"input": x}, os.path.join(OUT, "input.safetensors"))

@@ -64,17 +64,22 @@ public final class Hardtanh: Module {
 public final class LeakyReLU: Module {
     /// The slope for negative inputs.
     public let negativeSlope: Float
+    /// PyTorch's `inplace` flag, printed only; see `ReLU.inplace`.
+    public let inplace: Bool
 
     /// A leaky ReLU with the given slope for negative inputs.
-    public init(negativeSlope: Float = 0.01) {
+    public init(negativeSlope: Float = 0.01, inplace: Bool = false) {
         self.negativeSlope = negativeSlope
+        self.inplace = inplace
         super.init()
     }
 
     /// `input` where positive, `negativeSlope * input` elsewhere.
     public override func forward(_ input: Tensor) -> Tensor { input.leakyRelu(negativeSlope: negativeSlope) }
-    /// `negative_slope=0.01`, as PyTorch prints it.
-    public override var extraRepr: String { "negative_slope=\(negativeSlope)" }
+    /// `negative_slope=0.01` (and `, inplace=True` when set), as PyTorch prints it.
+    public override var extraRepr: String {
+        "negative_slope=\(negativeSlope)" + (inplace ? ", " + inplaceRepr(inplace) : "")
+    }
 }
 
 /// `1 / (1 + exp(-x))` elementwise (`nn.Sigmoid`).
