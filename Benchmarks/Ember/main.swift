@@ -171,7 +171,12 @@ let resnet18Finetune = trainStep("resnet18_finetune_b16", iterations: 2, shape: 
     return model
 }
 
-workloads += [zooEval("resnet18", batch: 16, iterations: 3), resnet18Finetune, zooEval("vgg16", batch: 8, iterations: 2),
+// ResNet18 pretrained on the 32×32 case-study images (R2's pretraining step): 8 classes, SGD
+// lr 0.01 momentum 0.9, batch 64.
+let resnet18Small = trainStep("resnet18_train_b64_32", iterations: 3, shape: [3, 32, 32], momentum: 0.9,
+                              batch: 64, classes: 8, lr: 0.01) { resnet18(numClasses: 8) }
+
+workloads += [zooEval("resnet18", batch: 16, iterations: 3), resnet18Finetune, resnet18Small, zooEval("vgg16", batch: 8, iterations: 2),
               zooEval("mobilenet_v2", batch: 16, iterations: 3), zooEval("densenet121", batch: 8, iterations: 2)]
 
 func median(_ values: [Double]) -> Double {

@@ -239,6 +239,8 @@ WORKLOADS = {
     # Every parameter trained, SGD lr 0.001 momentum 0.9.
     "resnet18_finetune_b16": (train_step(resnet18_with_new_head, (3, 224, 224), momentum=0.9, batch=16,
                                          classes=2, lr=0.001), 5),
+    "resnet18_train_b64_32": (train_step(lambda: __import__("torchvision").models.resnet18(num_classes=8), (3, 32, 32),
+                                         momentum=0.9, batch=64, classes=8, lr=0.01), 10),
     "vgg16_eval_b8": (zoo_eval("vgg16", 8), 5),
     "mobilenet_v2_eval_b16": (zoo_eval("mobilenet_v2", 16), 10),
     "densenet121_eval_b8": (zoo_eval("densenet121", 8), 5),

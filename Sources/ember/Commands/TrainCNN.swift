@@ -20,7 +20,7 @@ struct TrainCNN: ParsableCommand {
         if let threads = options.threads { setNumThreads(threads) }
         let data = try MNISTData(root: options.data)
         print("data: \(data.root) (\(data.train.count) train, \(data.test.count) test images)")
-        let (lr, momentum) = (options.lr, momentum)
+        let (lr, momentum) = (options.learningRate, momentum)
         let session = data.session(
             .cnn, folder: URL(fileURLWithPath: options.out).appendingPathComponent("cnn"), options: options,
             makeOptimizer: { [optimizer] in optimizer.make($0, lr: lr, momentum: momentum) },

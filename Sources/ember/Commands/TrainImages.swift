@@ -74,12 +74,12 @@ struct TrainImages: ParsableCommand {
         if let dropout { try ImageModel.setDropout(dropout, in: network) }
         let backbone = freeze == .backbone ? ImageModel.backbone(of: network) : []
         for part in backbone { part.requiresGrad(false) }
-        let optimizer = self.optimizer.make(network.parameters().filter(\.requiresGrad), lr: options.lr,
+        let optimizer = self.optimizer.make(network.parameters().filter(\.requiresGrad), lr: options.learningRate,
                                             momentum: momentum, weightDecay: weightDecay)
         let scheduler = stepSize.map { StepLR(optimizer, stepSize: $0, gamma: gamma) }
         let train = DataLoader(data.train, batchSize: options.batchSize, shuffle: true, numWorkers: options.workers)
         let valid = DataLoader(data.valid, batchSize: options.batchSize, numWorkers: options.workers)
-        var description = self.optimizer.describe(lr: options.lr, momentum: momentum, weightDecay: weightDecay)
+        var description = self.optimizer.describe(lr: options.learningRate, momentum: momentum, weightDecay: weightDecay)
         if let stepSize { description += ", StepLR(\(stepSize), \(gamma))" }
         if freeze == .backbone { description += ", backbone frozen" }
         let folder = URL(fileURLWithPath: options.out).appendingPathComponent(model)

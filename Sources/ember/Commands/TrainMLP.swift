@@ -36,7 +36,7 @@ struct TrainMLP: ParsableCommand {
             let folder = URL(fileURLWithPath: options.out).appendingPathComponent("mlp-\(kind.rawValue)")
             let session = data.session(
                 Architecture(mlp: kind), folder: folder, options: options,
-                makeOptimizer: { SGD($0, lr: options.lr) }, optimizerDescription: "SGD lr \(options.lr)")
+                makeOptimizer: { SGD($0, lr: options.learningRate) }, optimizerDescription: "SGD lr \(options.learningRate)")
             results.append((kind, try session.run()))
         }
         if results.count > 1 {

@@ -15,8 +15,13 @@ final class ProgressBar {
         self.total = total
     }
 
-    /// Updates the line after `done` of `total` batches.
+    /// Updates the line after `done` of `total` batches with the running loss and accuracy.
     func update(done: Int, samples: Int, loss: Double, accuracy: Double) {
+        update(done: done, samples: samples, summary: String(format: "loss %.4f  acc %.2f%%", loss, accuracy * 100))
+    }
+
+    /// Updates the line after `done` of `total` batches with `summary` (running figures).
+    func update(done: Int, samples: Int, summary: @autoclosure () -> String) {
         guard interactive else { return }
         let now = Date()
         // Redrawing costs a syscall; ten times a second is plenty for the eye.
@@ -28,9 +33,8 @@ final class ProgressBar {
         let width = 24
         let filled = total > 0 ? width * done / total : width
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let line = String(
-            format: "\r%@ %@ %d/%d  loss %.4f  acc %.2f%%  %.0f samples/s  ETA %@ ",
-            label, bar, done, total, loss, accuracy * 100, rate, formatDuration(remaining))
+        let line = String(format: "\r%@ %@ %d/%d  %@  %.0f samples/s  ETA %@ ",
+                          label, bar, done, total, summary(), rate, formatDuration(remaining))
         FileHandle.standardError.write(Data(line.utf8))
     }
 

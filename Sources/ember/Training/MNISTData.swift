@@ -12,11 +12,13 @@ struct MNISTData {
     let test: MNISTFormatDataset<FashionMNISTSource>
 
     /// Loads both splits with the tutorial's transform, `ToTensor` then
-    /// `Normalize([0.5], [0.5])`. Class names come from the folder: Fashion-MNIST's for the
-    /// default folder and folders whose path mentions "fashion", the digits otherwise.
-    init(root: String?) throws {
+    /// `Normalize([0.5], [0.5])` (values in -1...1), after `Resize(imageSize)` when that is
+    /// not 28. Class names come from the folder: Fashion-MNIST's for the default folder and
+    /// folders whose path mentions "fashion", the digits otherwise.
+    init(root: String?, imageSize: Int = 28) throws {
         let root = root ?? FashionMNIST.debianRoot
-        let transform = Compose<Image, Tensor>([ToTensor(), Normalize(mean: [0.5], std: [0.5])])
+        let resize: [any Transform] = imageSize == 28 ? [] : [Resize(imageSize)]
+        let transform = Compose<Image, Tensor>(resize + [ToTensor(), Normalize(mean: [0.5], std: [0.5])])
         self.root = root
         train = try MNISTFormatDataset(root: root, train: true, transform: transform)
         test = try MNISTFormatDataset(root: root, train: false, transform: transform)

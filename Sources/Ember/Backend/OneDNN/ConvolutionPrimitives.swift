@@ -46,7 +46,16 @@ struct ConvolutionGeometry: Hashable, Sendable {
 ///
 /// and the data gradient of DCGAN's first layer (3→64 4×4 stride 2 on 64×64×64): 9.6 ms
 /// with a blocked 3-channel image, 4.6 ms with it left NCHW.
+///
+/// Winograd is asked for only where the response has `winogradMinimumPixels` or more: its
+/// 6×6 input tiles give 4×4 outputs, and on ResNet18 at 32×32 input (layers of 8×8 down to
+/// 1×1 pixels) they are mostly padding — a training step of 64 images took 163 ms with
+/// oneDNN's choice and 83 ms with direct convolution there; SimpleCNN's 8×8 layer is the
+/// same either way.
 final class ConvolutionPrimitives: @unchecked Sendable {
+    /// Responses smaller than this (10×10) use direct convolution.
+    static let winogradMinimumPixels = 100
+
     let geometry: ConvolutionGeometry
     private let forward: DNNLPrimitive, backwardData: DNNLPrimitive, backwardWeights: DNNLPrimitive
 
@@ -113,23 +122,25 @@ final class ConvolutionPrimitives: @unchecked Sendable {
         let dilations = [g.dilationHeight - 1, g.dilationWidth - 1].map(Int64.init)  // oneDNN counts gaps
         let before = [g.padTop, g.padLeft].map(Int64.init), after = [g.padBottom, g.padRight].map(Int64.init)
         let description = "convolution of image \(image) to \(response) with weight \(weight)"
+        let algorithm = g.responseHeight * g.responseWidth >= Self.winogradMinimumPixels
+            ? dnnl_convolution_auto : dnnl_convolution_direct
 
         var forwardDesc = dnnl_convolution_desc_t()
         withUnsafePointer(to: &bias) { bias in
             DNNL.check(dnnl_dilated_convolution_forward_desc_init(
-                &forwardDesc, dnnl_forward_training, dnnl_convolution_auto, &imageChoice, &weightChoice,
+                &forwardDesc, dnnl_forward_training, algorithm, &imageChoice, &weightChoice,
                 g.hasBias ? bias : nil, &responseChoice, strides, dilations, before, after), description)
         }
         forward = DNNLPrimitive(&forwardDesc, hint: nil, description)
         var dataDesc = dnnl_convolution_desc_t()
         DNNL.check(dnnl_dilated_convolution_backward_data_desc_init(
-            &dataDesc, dnnl_convolution_auto, &imageChoice, &weightChoice, &responseChoice,
+            &dataDesc, algorithm, &imageChoice, &weightChoice, &responseChoice,
             strides, dilations, before, after), description)
         backwardData = DNNLPrimitive(&dataDesc, hint: forward.descriptor, description)
         var weightsDesc = dnnl_convolution_desc_t()
         withUnsafePointer(to: &bias) { bias in
             DNNL.check(dnnl_dilated_convolution_backward_weights_desc_init(
-                &weightsDesc, dnnl_convolution_auto, &imageChoice, &weightChoice, g.hasBias ? bias : nil,
+                &weightsDesc, algorithm, &imageChoice, &weightChoice, g.hasBias ? bias : nil,
                 &responseChoice, strides, dilations, before, after), description)
         }
         backwardWeights = DNNLPrimitive(&weightsDesc, hint: forward.descriptor, description)
