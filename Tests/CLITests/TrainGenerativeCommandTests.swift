@@ -48,6 +48,18 @@ struct TrainGenerativeCommandTests {
         #expect(image.width == 8 * 30 + 2 && image.height == 2 * 30 + 2)
     }
 
+    @Test func scoringTheRealTestImagesGivesDistanceZero() throws {
+        let data = try TinyMNIST(train: 320, test: 80)
+        defer { data.remove() }
+        let result = try Ember.run(["score", "--samples", data.root.path, "--data", data.root.path, "--json",
+                                    "--out", data.root.appendingPathComponent("runs").path])
+        try #require(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").last)
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        #expect(object["samples"] as? Int == 80)
+        #expect(abs(object["frechet_distance"] as! Double) < 1e-3)
+    }
+
     @Test func dcganAndLeastSquaresGANTrain() throws {
         let data = try TinyMNIST(train: 64, test: 16)
         defer { data.remove() }

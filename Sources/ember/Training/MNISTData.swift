@@ -17,12 +17,17 @@ struct MNISTData {
     /// folders whose path mentions "fashion", the digits otherwise.
     init(root: String?, imageSize: Int = 28) throws {
         let root = root ?? FashionMNIST.debianRoot
-        let resize: [any Transform] = imageSize == 28 ? [] : [Resize(imageSize)]
-        let transform = Compose<Image, Tensor>(resize + [ToTensor(), Normalize(mean: [0.5], std: [0.5])])
+        let transform = Self.transform(imageSize: imageSize)
         self.root = root
         train = try MNISTFormatDataset(root: root, train: true, transform: transform)
         test = try MNISTFormatDataset(root: root, train: false, transform: transform)
         classes = root.lowercased().contains("fashion") ? FashionMNISTSource.classes : MNISTDigitsSource.classes
+    }
+
+    /// `ToTensor` then `Normalize([0.5], [0.5])`, after `Resize(imageSize)` when that is not 28.
+    static func transform(imageSize: Int = 28) -> Compose<Image, Tensor> {
+        let resize: [any Transform] = imageSize == 28 ? [] : [Resize(imageSize)]
+        return Compose<Image, Tensor>(resize + [ToTensor(), Normalize(mean: [0.5], std: [0.5])])
     }
 
     func trainLoader(batchSize: Int, workers: Int) -> Loader {

@@ -33,8 +33,12 @@ struct SampleScoring {
                 net.images(generator(net.noise(min(500, count - start))))
             }, dim: 0)
         }
-        let side = samples.shape[2]
-        return scorer.score(side == 28 ? samples : interpolate(samples, size: IntPair(28, 28), mode: .bilinear))
+        return score(images: samples)
+    }
+
+    /// Scores images `[N, 1, H, W]` in -1...1, resized to 28×28 (bilinear) when larger.
+    func score(images: Tensor) -> SampleScorer.Quality {
+        scorer.score(images.shape[2] == 28 ? images : interpolate(images, size: IntPair(28, 28), mode: .bilinear))
     }
 
     private static func cached(data: MNISTData, out: URL) throws -> SimpleCNN {
