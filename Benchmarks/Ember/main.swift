@@ -108,9 +108,48 @@ var workloads: [Workload] = [
         let a = Tensor.randn([sixteenM])
         return { _ = a.relu() }
     },
+    Workload(name: "tanh_16M", iterations: 5) {
+        let a = Tensor.randn([sixteenM])
+        return { _ = a.tanh() }
+    },
     Workload(name: "sum_16M", iterations: 10) {
         let a = Tensor.randn([sixteenM])
         return { _ = a.sum() }
+    },
+]
+
+/// One iteration of a GAN as in the fixtures (`GANTraining`, BCE, Adam 2e-4 with betas
+/// (0.5, 0.999) per net): a discriminator step on a fixed batch of 64 "real" images and on
+/// fakes from fresh noise, then a generator step on fresh noise.
+func ganIteration(_ name: String, iterations: Int, real: [Int], noise: [Int],
+                  _ makeNets: @escaping () -> (Module, Module)) -> Workload {
+    Workload(name: name, iterations: iterations) {
+        let (generator, discriminator) = makeNets()
+        let gan = GANTraining(generator: generator, discriminator: discriminator)
+        let x = Tensor.randn(real)
+        return {
+            gan.discriminatorStep(real: x, noise: Tensor.randn(noise))
+            gan.generatorStep(noise: Tensor.randn(noise))
+        }
+    }
+}
+
+workloads += [
+    ganIteration("mlp_gan_iter_b64", iterations: 50, real: [64, 784], noise: [64, 100]) {
+        (GANGenerator(), GANDiscriminator())
+    },
+    ganIteration("dcgan28_iter_b64", iterations: 5, real: [64, 1, 28, 28], noise: [64, 100, 1, 1]) {
+        (DCGANGenerator28().apply(dcganWeightsInit), DCGANDiscriminator28().apply(dcganWeightsInit))
+    },
+    ganIteration("dcgan64_iter_b64", iterations: 1, real: [64, 3, 64, 64], noise: [64, 100, 1, 1]) {
+        (DCGANGenerator().apply(dcganWeightsInit), DCGANDiscriminator().apply(dcganWeightsInit))
+    },
+    // The tutorial's autoencoder: MSE against the input, Adam lr 1e-3, weight decay 1e-5.
+    Workload(name: "autoencoder_step_b64", iterations: 100) {
+        let model = Autoencoder()
+        let optimizer = Adam(model.parameters(), lr: 1e-3, weightDecay: 1e-5)
+        let x = Tensor.randn([64, 784])
+        return { model.trainStep(x, optimizer: optimizer) }
     },
 ]
 

@@ -25,7 +25,9 @@ import time
 import torch
 from torch import nn
 
-from tutorial_models import SimpleCNN
+from tutorial_models import (Autoencoder, DCGANDiscriminator, DCGANDiscriminator28, DCGANGenerator, DCGANGenerator28,
+                             GANDiscriminator, GANGenerator, autoencoder_step, discriminator_step, gan_optimizers,
+                             generator_step, weights_init, SimpleCNN)
 
 N16M = 16 * 1024 * 1024  # 16,777,216
 
@@ -211,6 +213,37 @@ def resnet18_with_new_head():
     return model
 
 
+def gan_iteration(make_nets, real_shape, noise_shape):
+    """One GAN iteration as in the fixtures (BCE, Adam 2e-4 with betas (0.5, 0.999) per
+    net): a discriminator step on a fixed batch of "real" images and on fakes from fresh
+    noise, then a generator step on fresh noise."""
+    def setup():
+        generator, discriminator = make_nets()
+        opt_g, opt_d = gan_optimizers(generator, discriminator)
+        criterion = nn.BCELoss()
+        real = torch.randn(*real_shape)
+
+        def step():
+            discriminator_step(generator, discriminator, opt_d, criterion, real, torch.randn(*noise_shape))
+            return generator_step(generator, discriminator, opt_g, criterion, torch.randn(*noise_shape))
+        return step
+    return setup
+
+
+def dcgan_nets(generator, discriminator):
+    return lambda: (generator().apply(weights_init), discriminator().apply(weights_init))
+
+
+def autoencoder_train_step():
+    """The tutorial's autoencoder: MSE against the input, Adam lr 1e-3, weight decay 1e-5."""
+    def setup():
+        model = Autoencoder()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-5)
+        x = torch.randn(64, 784)
+        return lambda: autoencoder_step(model, optimizer, x)
+    return setup
+
+
 WORKLOADS = {
     "sgemm_64x784x300": (sgemm(64, 784, 300), 6000),
     "sgemm_256":        (sgemm(256, 256, 256), 7000),
@@ -230,8 +263,15 @@ WORKLOADS = {
                                          (64, 128, 16, 16)), 20),
     "dcgan_convt_out_train": (layer_step(lambda: nn.ConvTranspose2d(64, 3, 4, 2, 1, bias=False),
                                          (64, 64, 32, 32)), 20),
+    "mlp_gan_iter_b64": (gan_iteration(lambda: (GANGenerator(), GANDiscriminator()), (64, 784), (64, 100)), 300),
+    "dcgan28_iter_b64": (gan_iteration(dcgan_nets(DCGANGenerator28, DCGANDiscriminator28), (64, 1, 28, 28),
+                                       (64, 100, 1, 1)), 20),
+    "dcgan64_iter_b64": (gan_iteration(dcgan_nets(DCGANGenerator, DCGANDiscriminator), (64, 3, 64, 64),
+                                       (64, 100, 1, 1)), 5),
+    "autoencoder_step_b64": (autoencoder_train_step(), 1000),
     "add_16M":          (elementwise(lambda a, b: a + b, 2), 50),  # fresh output each call
     "relu_16M":         (elementwise(torch.relu, 1), 55),          # fresh output each call
+    "tanh_16M":         (elementwise(torch.tanh, 1), 30),          # fresh output each call
     "sum_16M":          (elementwise(lambda a: a.sum(), 1), 600),
     "images_eval_epoch":  (image_pipeline(train=False), 5),  # 480 photo crops per iteration
     "images_train_epoch": (image_pipeline(train=True), 5),

@@ -98,6 +98,21 @@ struct ConvLayerTests {
         let single = gradcheck({ conv2d($0[0], weight: $0[1], bias: $0[2], groups: 2) },
                                inputs: [Tensor.randn([2, 4, 3, 2], requiresGrad: true), Tensor.randn([6, 2, 3, 2], requiresGrad: true), b])
         #expect(single.passed, "\(single)")
+        // A kernel covering the whole input without groups: computed as a matrix product.
+        let whole = gradcheck({ conv2d($0[0], weight: $0[1], bias: $0[2]) },
+                              inputs: [Tensor.randn([2, 4, 3, 2], requiresGrad: true), Tensor.randn([6, 4, 3, 2], requiresGrad: true), b])
+        #expect(whole.passed, "\(whole)")
+    }
+
+    @Test func aKernelCoveringTheWholeInputGivesTheConvolutionsValues() {
+        manualSeed(6)
+        let x = Tensor.randn([3, 4, 3, 2]), w = Tensor.randn([5, 4, 3, 2]), b = Tensor.randn([5])
+        // The same sums through oneDNN: one more zero row and column of padding, then the
+        // top-left output.
+        let padded = conv2d(x, weight: w, bias: b, padding: 1).narrow(dim: 2, start: 1, length: 1).narrow(dim: 3, start: 1, length: 1)
+        let out = conv2d(x, weight: w, bias: b)
+        #expect(out.shape == [3, 5, 1, 1])
+        expectClose(out, padded.contiguous(), atol: 1e-5, "whole-input kernel")
     }
 
     /// The transposed convolution is conv2d's adjoint: <conv(x), y> = <x, convT(y)>.

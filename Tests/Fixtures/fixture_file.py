@@ -1,5 +1,7 @@
-"""Pieces shared by the generate*.py scripts: storing tensors, batch-norm steps, writing a file."""
+"""Pieces shared by the generate*.py scripts: storing tensors, batch-norm steps, weights set by
+a formula, writing a file."""
 
+import math
 import os
 import sys
 
@@ -48,6 +50,27 @@ def perturb_batch_norms(model, num_batches_tracked):
                 module.weight.uniform_(0.5, 1.5)
                 module.bias.uniform_(-0.2, 0.2)
                 module.num_batches_tracked.fill_(num_batches_tracked)
+
+
+def fill_by_formula(model, values, gain):
+    """Sets every float state-dict entry `k` (its position in state-dict order) of `n`
+    elements from `s = values(n, k)` (float64): weights of two or more dimensions to
+    `s * gain / sqrt(fan_in)` (`fan_in`: the element count over the first dimension),
+    `running_var` and one-dimensional `weight` (batch norm) to `1 + 0.25 s`, everything else
+    to `0.1 s`; int64 entries are left as they are. Returns `model`."""
+    with torch.no_grad():
+        for k, (key, t) in enumerate(model.state_dict().items()):
+            if t.dtype == torch.int64:
+                continue
+            s = values(t.numel(), k)
+            if t.dim() >= 2:
+                v = s * gain / math.sqrt(t.numel() // t.shape[0])
+            elif key.endswith("running_var") or key.endswith("weight"):
+                v = 1 + 0.25 * s
+            else:
+                v = 0.1 * s
+            t.copy_(v.reshape(t.shape).float())
+    return model
 
 
 def write_fixture(tensors, path, metadata=None, size_limit=SIZE_LIMIT):

@@ -42,7 +42,7 @@ import sys
 import torch
 from torch import nn
 
-from fixture_file import store, write_fixture
+from fixture_file import fill_by_formula, store, write_fixture
 from generate_models import write_model_text
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Benchmarks", "pytorch"))
@@ -71,19 +71,7 @@ def uniform(n, k):
 
 
 def fill(model):
-    with torch.no_grad():
-        for k, (key, t) in enumerate(model.state_dict().items()):
-            if t.dtype == torch.int64:
-                continue
-            s = uniform(t.numel(), k)
-            if t.dim() >= 2:
-                v = s / (t.numel() // t.shape[0]) ** 0.5
-            elif key.endswith("running_var") or key.endswith("weight"):
-                v = 1 + 0.25 * s
-            else:
-                v = 0.1 * s
-            t.copy_(v.reshape(t.shape).float())
-    return model
+    return fill_by_formula(model, uniform, 1)
 
 
 def sample(t):

@@ -34,7 +34,7 @@ import torchvision.models.googlenet  # noqa: F401 (the modules, not the builders
 import torchvision.models.inception  # noqa: F401
 from safetensors.torch import save_file
 
-from fixture_file import perturb_batch_norms
+from fixture_file import fill_by_formula, perturb_batch_norms
 
 tv_googlenet = sys.modules["torchvision.models.googlenet"]
 tv_inception = sys.modules["torchvision.models.inception"]
@@ -53,19 +53,7 @@ def wave_input(shape, k):
 
 
 def fill(model):
-    with torch.no_grad():
-        for k, (key, t) in enumerate(model.state_dict().items()):
-            if t.dtype == torch.int64:
-                continue
-            s = wave(t.numel(), k)
-            if t.dim() >= 2:
-                v = s * 2 / math.sqrt(t.numel() // t.shape[0])
-            elif key.endswith("running_var") or key.endswith("weight"):
-                v = 1 + 0.25 * s
-            else:
-                v = 0.1 * s
-            t.copy_(v.reshape(t.shape).float())
-    return model
+    return fill_by_formula(model, wave, 2)
 
 
 # (case, module builder, input shape, training mode); the input's k is the case's index.
