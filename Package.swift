@@ -64,6 +64,10 @@ let package = Package(
             dependencies: ["Ember", "CFuzzerDriver"],
             path: "Fuzz/FuzzPth"),
         .executableTarget(
+            name: "FuzzCheckpoint",
+            dependencies: ["Ember", "CFuzzerDriver"],
+            path: "Fuzz/FuzzCheckpoint"),
+        .executableTarget(
             name: "FuzzIDX",
             dependencies: ["EmberVision", "CFuzzerDriver"],
             path: "Fuzz/FuzzIDX"),

@@ -1,3 +1,4 @@
+import EmberVision
 import Foundation
 import Testing
 
@@ -54,5 +55,38 @@ struct TrainCommandTests {
         let result = try Ember.run(["train", "mlp", "--epochs", "0"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--epochs must be at least 1"))
+    }
+
+    @Test func aDivergingRunStopsAndKeepsTheLastGoodCheckpoint() throws {
+        let data = try TinyMNIST(train: 160, test: 40)
+        defer { data.remove() }
+        let out = data.root.appendingPathComponent("runs")
+        let common = ["--model", "simple", "--batch-size", "32", "--data", data.root.path, "--out", out.path]
+        let good = try Ember.run(["train", "mlp", "--epochs", "1"] + common)
+        #expect(good.status == 0, "\(good.stderr)")
+        let last = out.appendingPathComponent("mlp-simple/last.safetensors")
+        let before = try Data(contentsOf: last)
+
+        let diverging = try Ember.run(["train", "mlp", "--epochs", "2", "--lr", "1e30"] + common)
+        #expect(diverging.status != 0)
+        let message = diverging.stderr.split(separator: "\n").filter { $0.contains("training stopped") }
+        #expect(message.count == 1 && message[0].contains("epoch 1, batch") && message[0].contains("the loss is"), "\(diverging.stderr)")
+        #expect(try Data(contentsOf: last) == before, "last.safetensors was replaced by a diverged run")
+    }
+
+    @Test func resumingFromATamperedCheckpointNamesTheBadOption() throws {
+        let data = try TinyMNIST(train: 64, test: 16)
+        defer { data.remove() }
+        let out = data.root.appendingPathComponent("runs")
+        let common = ["--model", "simple", "--batch-size", "32", "--data", data.root.path, "--out", out.path]
+        #expect(try Ember.run(["train", "mlp", "--epochs", "1"] + common).status == 0)
+        let last = out.appendingPathComponent("mlp-simple/last.safetensors")
+        var checkpoint = try Checkpoint.load(from: last)
+        checkpoint["optimizer"]?["param_groups.0.lr"] = Tensor(-1)
+        try checkpoint.save(to: last)
+
+        let resumed = try Ember.run(["train", "mlp", "--epochs", "2", "--resume", last.path] + common)
+        #expect(resumed.status != 0)
+        #expect(resumed.stderr.contains("'param_groups.0.lr'") && resumed.stderr.contains("invalid learning rate: -1.0"), "\(resumed.stderr)")
     }
 }

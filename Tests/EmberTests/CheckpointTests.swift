@@ -26,6 +26,12 @@ struct CheckpointTests {
         #expect(loaded["optimizer"]?["state.0.momentum_buffer"]?.toArray() == [0.5, 0.25])
         #expect(loaded.info["epoch"] == "12")
         #expect(loaded.generator == checkpoint.generator)
+
+        let fromBytes = try Checkpoint.load(data: try Data(contentsOf: url), source: "bytes")
+        #expect(fromBytes["model"]?["layer1.weight"]?.toArray() == [1, 2, 3, 4] && fromBytes.info == loaded.info)
+        let plain = try SafeTensors.encode(["w": Tensor([1])], metadata: [:])
+        let error = try #require(throws: SerializationError.self) { try Checkpoint.load(data: plain, source: "plain bytes") }
+        #expect(error.description.hasPrefix("plain bytes: not a valid file: not an Ember training checkpoint"))
     }
 
     @Test func plainSafetensorsAreNotMistakenForCheckpoints() throws {

@@ -136,4 +136,46 @@ private func expectEqual(_ a: [String: Tensor], _ b: [String: Tensor], sourceLoc
         }
         #expect(inLoop["weight"]!.toArray() != initialHead["weight"]!.toArray())
     }
+
+    @Test func aNonFiniteLossStopsBeforeTheOptimizerSteps() throws {
+        manualSeed(11)
+        let model = Linear(2, 2)
+        var values = Tensor.randn([48, 2]).toArray()
+        values[80] = .nan   // sample 40, in the third batch of 16
+        let x = Tensor(shape: [48, 2], scalars: values)
+        let data = TensorDataset(x, Tensor.randint(0, 2, [48]))
+        let optimizer = SGD(model.parameters(), lr: 0.1)
+        let trainer = ClassifierTrainer(model: model, optimizer: optimizer)
+        var afterBatch: [[String: Tensor]] = []
+        trainer.onBatch = { _ in afterBatch.append(snapshot(model)) }
+        var saved = 0
+        #expect(throws: TrainingError.nonFiniteLoss(epoch: 1, batch: 3, value: .nan)) {
+            try trainer.fit(train: DataLoader(data, batchSize: 16), valid: DataLoader(data, batchSize: 16), epochs: 2) { _ in saved += 1 }
+        }
+        #expect(optimizer.stepCount == 2 && saved == 0 && trainer.history.isEmpty)
+        #expect(TrainingError.nonFiniteLoss(epoch: 1, batch: 3, value: -.nan).description.contains("the loss is nan ("))
+        expectEqual(snapshot(model), afterBatch[1])   // the weights after the last finite batch
+        #expect(model.weight.toArray().allSatisfy { $0.isFinite })
+    }
+
+    @Test func aDivergingRunStopsInTheEpochItDiverges() throws {
+        // An absurd learning rate from epoch 2 on: both layers' weights become huge, and
+        // their product overflows within the epoch.
+        manualSeed(12)
+        let model = Sequential([Linear(2, 8), ReLU(), Linear(8, 2)])
+        let data = TensorDataset(Tensor.randn([256, 2]), Tensor.randint(0, 2, [256]))
+        let optimizer = SGD(model.parameters(), lr: 0.1)
+        let trainer = ClassifierTrainer(model: model, optimizer: optimizer)
+        var saved: [Int] = []
+        let error = try #require(throws: TrainingError.self) {
+            try trainer.fit(train: DataLoader(data, batchSize: 16, shuffle: true), valid: DataLoader(data, batchSize: 64), epochs: 4) {
+                saved.append($0.epoch)
+                optimizer.paramGroups[0].lr = 1e38
+            }
+        }
+        guard case .nonFiniteLoss(let epoch, let batch, let value) = error else { return }
+        #expect(epoch == 2 && batch > 1 && !value.isFinite)
+        #expect(saved == [1] && trainer.history.map(\.epoch) == [1])
+        #expect(error.description.hasPrefix("training stopped in epoch 2, batch \(batch): the loss is"))
+    }
 }

@@ -2,9 +2,12 @@ import Foundation
 import Testing
 @testable import Ember
 
+/// A valid entry of two float32 values.
+private let entry = #"{"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}"#
+
 /// Hostile safetensors headers give a typed error, the same one in every process, and
 /// never a trap: shapes whose sizes or strides overflow, byte ranges that overlap or leave
-/// gaps, metadata that is not strings.
+/// gaps, metadata that is not strings, keys named twice.
 struct HostileSafeTensorsTests {
     /// A file from a JSON header text and `dataBytes` zero bytes of data.
     static func file(_ header: String, dataBytes: Int) -> Data {
@@ -54,9 +57,30 @@ struct HostileSafeTensorsTests {
         #expect(Self.error(fine) == nil)
     }
 
-    @Test func metadataMustBeStrings() {
-        let header = #"{"__metadata__": {"epoch": 3}, "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}"#
-        #expect(Self.error(header)?.contains("__metadata__") == true)
+    @Test(arguments: [#"{"epoch": 3}"#, #"{"epoch": true}"#, #"{"epoch": null}"#, #"{"epoch": ["3"]}"#,
+                      #"{"epoch": {"n": "3"}}"#, #""epoch=3""#, #"["epoch", "3"]"#])
+    func metadataMustBeStrings(_ metadata: String) {
+        let header = #"{"__metadata__": \#(metadata), "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}"#
+        let message = Self.error(header)
+        #expect(message?.contains("hostile.safetensors") == true && message?.contains("__metadata__") == true, "\(message ?? "accepted")")
+    }
+
+    @Test(arguments: [
+        (#"{"a": \#(entry), "a": \#(entry)}"#, "the header names 'a' twice"),
+        // The same key once escaped: JSONSerialization decodes both to "a".
+        (#"{"a": \#(entry), "\u0061": \#(entry)}"#, "the header names 'a' twice"),
+        (#"{"a": {"dtype": "F32", "dtype": "I64", "shape": [2], "data_offsets": [0, 8]}}"#, "'a' in the header names 'dtype' twice"),
+        (#"{"__metadata__": {"epoch": "1", "epoch": "2"}, "a": \#(entry)}"#, "'__metadata__' in the header names 'epoch' twice"),
+        (#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8], "x": [{"k": 1, "k": 2}]}}"#, "'a.x' in the header names 'k' twice"),
+    ])
+    func keysNamedTwiceInOneObjectAreRefused(_ header: String, _ problem: String) {
+        let message = Self.error(header)
+        #expect(message?.contains("hostile.safetensors") == true && message?.contains(problem) == true, "\(message ?? "accepted")")
+    }
+
+    @Test func repeatedNamesInDifferentObjectsOrInsideStringsAreFine() {
+        let header = #"{"__metadata__": {"a": "a\", \"a\": {", "shape": "[]"}, "a": \#(entry)}"#
+        #expect(Self.error(header) == nil)
     }
 
     @Test func theFirstBadEntryByNameIsReportedEveryTime() {

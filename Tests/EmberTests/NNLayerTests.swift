@@ -97,6 +97,15 @@ struct NNLayerTests {
         expectClose(y, Tensor([[-1, -1], [1, 1]]), rtol: 1e-3, atol: 1e-3, "batch statistics in eval")
     }
 
+    @Test func aLoadedBatchCounterAtItsLimitWrapsAsInPyTorch() throws {
+        // A checkpoint may hold any count; PyTorch's add_(1) wraps at the int64 limit.
+        let bn = BatchNorm1d(2)
+        try bn.loadStateDict(["weight": Tensor([1, 1]), "bias": Tensor([0, 0]), "running_mean": Tensor([0, 0]),
+                              "running_var": Tensor([1, 1]), "num_batches_tracked": Tensor(shape: [], scalars: [Int64.max])])
+        _ = bn(Tensor([[1, 2], [3, 4]]))
+        #expect(bn.numBatchesTracked?.item(as: Int64.self) == Int64.min)
+    }
+
     @Test func batchNormRejectsWrongRanks() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = BatchNorm1d(3)(Tensor.zeros([2, 3, 4, 5]))

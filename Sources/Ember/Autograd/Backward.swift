@@ -7,7 +7,20 @@ extension Tensor {
     ///     omitted only for single-element tensors (it is then 1).
     ///   - retainGraph: keep the graph's saved tensors so backward can run through it again.
     ///   - createGraph: record the backward computation itself, for higher-order gradients.
+    ///
+    /// Inside `withDetectAnomaly` (or with `Tensor.isAnomalyEnabled` set) the gradients
+    /// each op's backward produces are checked, and the first NaN or infinity stops the
+    /// program with a message naming the op.
     public func backward(gradient: Tensor? = nil, retainGraph: Bool = false, createGraph: Bool = false) {
+        do {
+            try runBackward(gradient: gradient, retainGraph: retainGraph, createGraph: createGraph,
+                            detectAnomaly: AnomalyMode.isEnabled)
+        } catch {
+            preconditionFailure("backward (detect anomaly): \(error)")
+        }
+    }
+
+    func runBackward(gradient: Tensor?, retainGraph: Bool, createGraph: Bool, detectAnomaly: Bool) throws(AnomalyError) {
         precondition(
             requiresGrad,
             "backward: element 0 of tensors does not require grad and does not have a grad_fn")
@@ -23,15 +36,16 @@ extension Tensor {
                 "backward: grad can be implicitly created only for scalar outputs (got a tensor of shape \(shape)); pass gradient:")
             seed = Tensor.onesLike(self)
         }
-        GradMode.with(enabled: createGraph) {
-            Autograd.run(root: self, seed: seed, retainGraph: retainGraph || createGraph)
+        try GradMode.with(enabled: createGraph) { () throws(AnomalyError) in
+            try Autograd.run(root: self, seed: seed, retainGraph: retainGraph || createGraph, detectAnomaly: detectAnomaly)
         }
     }
 }
 
 /// The reverse-mode engine: walks the graph from the root in dependency order.
 enum Autograd {
-    static func run(root: Tensor, seed: Tensor, retainGraph: Bool) {
+    /// With `detectAnomaly`, each node's gradients are checked before they are passed on.
+    static func run(root: Tensor, seed: Tensor, retainGraph: Bool, detectAnomaly: Bool) throws(AnomalyError) {
         guard let rootNode = root.impl.gradFn else {
             accumulate(seed, into: root.impl)
             return
@@ -64,6 +78,12 @@ enum Autograd {
             var inputGrads = backward(gradOutput)
             if !retainGraph { node.backward = nil }
             precondition(inputGrads.count == node.edges.count, "\(node.name) returned \(inputGrads.count) gradients for \(node.edges.count) inputs")
+            if detectAnomaly {
+                // Only gradients that flow on: PyTorch does not compute the others at all.
+                for (i, grad) in inputGrads.enumerated() where node.edges[i] != nil {
+                    if let grad { try AnomalyMode.check(grad, of: node, output: i) }
+                }
+            }
             for (i, edge) in node.edges.enumerated() {
                 guard let edge else { continue }
                 // Taken out of the array, so that a leaf can own a gradient nothing else holds.

@@ -1,24 +1,15 @@
-import Foundation
-
 /// Thread-local switch for gradient recording, like `torch.is_grad_enabled()`.
 enum GradMode {
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    /// A fresh thread starts enabled.
+    private static let enabled = ThreadLocalFlag(initial: true)
 
-    /// Stored as "disabled" so that a fresh thread (value nil) starts enabled.
     static var isEnabled: Bool {
-        get { pthread_getspecific(key) == nil }
-        set { pthread_setspecific(key, newValue ? nil : UnsafeRawPointer(bitPattern: 1)) }
+        get { enabled.value }
+        set { enabled.value = newValue }
     }
 
-    static func with<T>(enabled: Bool, _ body: () throws -> T) rethrows -> T {
-        let previous = isEnabled
-        isEnabled = enabled
-        defer { isEnabled = previous }
-        return try body()
+    static func with<T, E: Error>(enabled: Bool, _ body: () throws(E) -> T) throws(E) -> T {
+        try self.enabled.with(enabled, body)
     }
 }
 

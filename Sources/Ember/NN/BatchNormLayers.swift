@@ -63,7 +63,8 @@ open class BatchNorm: Module {
                      "\(typeName): running_mean should contain \(input.shape[1]) elements not \(numFeatures) (input shape \(input.shape))")
         var factor = momentum.map { Float($0) } ?? 0
         if training, trackRunningStats, let counter = numBatchesTracked {
-            counter.int64Pointer.pointee += 1
+            // Wraps like PyTorch's add_(1): a loaded checkpoint may hold any count.
+            counter.int64Pointer.pointee &+= 1
             factor = momentum.map { Float($0) } ?? 1 / Float(counter.int64Pointer.pointee)
         }
         // Batch statistics in training, and in evaluation when there are no running ones.

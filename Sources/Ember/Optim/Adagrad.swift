@@ -23,11 +23,6 @@ public final class Adagrad: Optimizer {
         _ groups: [ParamGroup], lr: Float = 1e-2, lrDecay: Float = 0, weightDecay: Float = 0,
         initialAccumulatorValue: Float = 0, eps: Float = 1e-10, maximize: Bool = false
     ) {
-        precondition(lr >= 0, "Adagrad: invalid learning rate: \(lr)")
-        precondition(lrDecay >= 0, "Adagrad: invalid lr_decay value: \(lrDecay)")
-        precondition(weightDecay >= 0, "Adagrad: invalid weight_decay value: \(weightDecay)")
-        precondition(initialAccumulatorValue >= 0, "Adagrad: invalid initial_accumulator_value value: \(initialAccumulatorValue)")
-        precondition(eps >= 0, "Adagrad: invalid epsilon value: \(eps)")
         super.init(groups, defaults: [
             "lr": .number(lr), "lr_decay": .number(lrDecay), "weight_decay": .number(weightDecay),
             "initial_accumulator_value": .number(initialAccumulatorValue), "eps": .number(eps),

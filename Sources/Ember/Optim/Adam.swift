@@ -26,11 +26,6 @@ public class Adam: Optimizer {
         eps: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false, maximize: Bool = false,
         decoupledWeightDecay: Bool = false
     ) {
-        precondition(lr >= 0, "\(Self.self): invalid learning rate: \(lr)")
-        precondition(eps >= 0, "\(Self.self): invalid epsilon value: \(eps)")
-        precondition(0 <= betas.0 && betas.0 < 1, "\(Self.self): invalid beta parameter at index 0: \(betas.0)")
-        precondition(0 <= betas.1 && betas.1 < 1, "\(Self.self): invalid beta parameter at index 1: \(betas.1)")
-        precondition(weightDecay >= 0, "\(Self.self): invalid weight_decay value: \(weightDecay)")
         super.init(groups, defaults: [
             "lr": .number(lr), "betas": .pair(betas.0, betas.1), "eps": .number(eps),
             "weight_decay": .number(weightDecay), "amsgrad": .flag(amsgrad), "maximize": .flag(maximize),

@@ -80,14 +80,15 @@ open class LRScheduler {
     }
 
     /// Restores progress saved by `stateDict()`; throws `OptimizerStateError` naming the
-    /// key when an entry is missing or does not fit the optimizer's groups.
+    /// key when an entry is missing, does not fit the optimizer's groups, or holds a value
+    /// no scheduler saves (a negative learning rate or counter).
     public func loadStateDict(_ dict: [String: Tensor]) throws {
         let reader = StateDictReader(dict)
         let groups = optimizer.paramGroups.count
-        let base = try reader.numbers("base_lrs", count: groups)
+        let base = try reader.learningRates("base_lrs", count: groups)
         let epoch = try reader.count("last_epoch")
         let steps = try reader.count("_step_count")
-        let last = try reader.numbers("_last_lr", count: groups)
+        let last = try reader.learningRates("_last_lr", count: groups)
         (initialLRs, lastEpoch, stepCount, lastLR) = (base, epoch, steps, last)
     }
 }

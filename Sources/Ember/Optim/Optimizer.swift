@@ -27,11 +27,14 @@ open class Optimizer {
     /// may leave the groups, which are public).
     private var state: [ObjectIdentifier: (owner: TensorImpl, values: [String: Tensor])] = [:]
 
-    /// An optimizer over `groups`, filling options they leave out from `defaults`.
+    /// An optimizer over `groups`, filling options they leave out from `defaults`. Stops on
+    /// an option value PyTorch's constructors refuse (a negative learning rate, Adam's betas
+    /// outside [0, 1), ...), in the defaults or in a group.
     public init(_ groups: [ParamGroup], defaults: [String: OptionValue]) {
         self.defaults = defaults
         self.paramGroups = []
         precondition(groups.contains { !$0.params.isEmpty }, "\(typeName): optimizer got an empty parameter list")
+        if let violation = OptionLimits.firstViolation(in: defaults) { preconditionFailure("\(typeName): \(violation.message)") }
         groups.forEach(addParamGroup)
     }
 
@@ -39,7 +42,8 @@ open class Optimizer {
     var typeName: String { String(describing: type(of: self)) }
 
     /// Adds a group, e.g. layers unfrozen during fine-tuning (`add_param_group`); options it
-    /// leaves out take the optimizer's defaults.
+    /// leaves out take the optimizer's defaults. Its options must be values the optimizer's
+    /// constructor accepts (a learning rate of at least 0, Adam's betas in [0, 1), ...).
     public func addParamGroup(_ group: ParamGroup) {
         var group = group
         for (name, value) in group.options where name != "initial_lr" {
@@ -49,6 +53,9 @@ open class Optimizer {
             precondition(sameKind(value, fallback), "\(typeName): option '\(name)' must be like \(fallback), got \(value)")
         }
         group.options.merge(defaults) { given, _ in given }
+        if let violation = OptionLimits.firstViolation(in: group.options) {
+            preconditionFailure("\(typeName): parameter group \(paramGroups.count): \(violation.message)")
+        }
         var seen = Set(paramGroups.flatMap(\.params).map { ObjectIdentifier($0.impl) })
         for param in group.params {
             precondition(param.dtype == .float32, "\(typeName): can only optimize float32 tensors, got \(param.dtype)")

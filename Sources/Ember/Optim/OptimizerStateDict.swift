@@ -27,8 +27,9 @@ extension Optimizer {
     /// Restores state saved by `stateDict()` from an optimizer of the same type built over
     /// parameters of the same shapes, in the same groups (`load_state_dict`). Group options
     /// (learning rates included) are replaced by the saved ones; the parameters stay.
-    /// Everything is validated before anything changes: a mismatch throws
-    /// `OptimizerStateError` naming the offending key.
+    /// Everything is validated before anything changes: a mismatch, or an option value the
+    /// constructor would refuse (a negative learning rate, Adam's betas outside [0, 1)),
+    /// throws `OptimizerStateError` naming the offending key.
     public func loadStateDict(_ dict: [String: Tensor]) throws {
         let reader = StateDictReader(dict)
         let params = paramGroups.flatMap(\.params)
@@ -40,15 +41,18 @@ extension Optimizer {
         }
         for key in dict.keys.sorted() {
             let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
-            guard parts.count == 3, let index = Int(parts[1]), index >= 0 else {
+            // Only the numbering stateDict() writes: "01" or "+1" would alias entry 1.
+            guard parts.count == 3, let index = Int(parts[1]), index >= 0, String(index) == parts[1] else {
                 throw OptimizerStateError.unexpectedKey(key)
             }
             switch parts[0] {
             case "param_groups" where index < paramGroups.count:
                 if parts[2] == "params" {
                     _ = try reader.tensor(key, dtype: .int64, shape: [paramGroups[index].params.count])
-                } else {
+                } else if defaults[parts[2]] != nil || parts[2] == "initial_lr" {
                     options[index][parts[2]] = try reader.option(key, like: defaults[parts[2]])
+                } else {
+                    throw OptimizerStateError.unexpectedKey(key)
                 }
             case "state" where index < params.count:
                 let shape = parts[2] == "step" ? [] : params[index].shape
@@ -61,6 +65,9 @@ extension Optimizer {
         for g in groups.indices {
             for name in ["params"] + defaults.keys.sorted() where dict["param_groups.\(g).\(name)"] == nil {
                 throw OptimizerStateError.missingKey("param_groups.\(g).\(name)")
+            }
+            if let violation = OptionLimits.firstViolation(in: options[g]) {
+                throw OptimizerStateError.invalidOption(group: g, option: violation.option, reason: violation.message)
             }
             groups[g].options = options[g]
         }

@@ -11,6 +11,12 @@ public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
     case wrongDType(key: String, expected: DType, actual: DType)
     /// The state dict was saved with a different number of parameter groups.
     case groupCountMismatch(expected: Int, actual: Int)
+    /// A group's option holds a value the optimizer's constructor refuses, e.g. a negative
+    /// `lr` or a `betas` entry of 1 or more; `reason` is the constructor's message.
+    case invalidOption(group: Int, option: String, reason: String)
+    /// An entry holds a value no optimizer or scheduler could have saved, e.g. a negative
+    /// epoch count.
+    case invalidValue(key: String, reason: String)
 
     /// The message: the entry, what is wrong with it and the likely cause.
     public var description: String {
@@ -25,6 +31,10 @@ public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
             "state dict entry '\(key)' is \(actual), expected \(expected)"
         case .groupCountMismatch(let expected, let actual):
             "state dict has \(actual) parameter groups, the optimizer has \(expected): build the optimizer with the same groups as the one that was saved"
+        case .invalidOption(let group, let option, let reason):
+            "state dict entry 'param_groups.\(group).\(option)' of parameter group \(group) is refused: \(reason); the file is damaged or was not written by Ember"
+        case .invalidValue(let key, let reason):
+            "state dict entry '\(key)' is refused: \(reason); the file is damaged or was not written by Ember"
         }
     }
 }

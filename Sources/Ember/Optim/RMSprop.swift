@@ -25,11 +25,6 @@ public final class RMSprop: Optimizer {
         _ groups: [ParamGroup], lr: Float = 1e-2, alpha: Float = 0.99, eps: Float = 1e-8,
         weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false, maximize: Bool = false
     ) {
-        precondition(lr >= 0, "RMSprop: invalid learning rate: \(lr)")
-        precondition(eps >= 0, "RMSprop: invalid epsilon value: \(eps)")
-        precondition(momentum >= 0, "RMSprop: invalid momentum value: \(momentum)")
-        precondition(weightDecay >= 0, "RMSprop: invalid weight_decay value: \(weightDecay)")
-        precondition(alpha >= 0, "RMSprop: invalid alpha value: \(alpha)")
         super.init(groups, defaults: [
             "lr": .number(lr), "alpha": .number(alpha), "eps": .number(eps),
             "weight_decay": .number(weightDecay), "momentum": .number(momentum),

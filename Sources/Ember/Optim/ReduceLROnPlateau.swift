@@ -140,14 +140,15 @@ public final class ReduceLROnPlateau {
     }
 
     /// Restores progress saved by `stateDict()`; throws `OptimizerStateError` naming the
-    /// key when an entry is missing or does not fit the optimizer's groups.
+    /// key when an entry is missing, does not fit the optimizer's groups, or holds a value
+    /// no scheduler saves (a negative learning rate or counter).
     public func loadStateDict(_ dict: [String: Tensor]) throws {
         let reader = StateDictReader(dict)
         let best = try reader.float("best")
         let bad = try reader.count("num_bad_epochs")
         let cooldown = try reader.count("cooldown_counter")
         let epoch = try reader.count("last_epoch")
-        let last = try reader.numbers("_last_lr", count: optimizer.paramGroups.count)
+        let last = try reader.learningRates("_last_lr", count: optimizer.paramGroups.count)
         (self.best, numBadEpochs, cooldownCounter, lastEpoch, lastLR) = (best, bad, cooldown, epoch, last)
     }
 }

@@ -24,12 +24,6 @@ public final class SGD: Optimizer {
         _ groups: [ParamGroup], lr: Float = 1e-3, momentum: Float = 0, dampening: Float = 0,
         weightDecay: Float = 0, nesterov: Bool = false, maximize: Bool = false
     ) {
-        precondition(lr >= 0, "SGD: invalid learning rate: \(lr)")
-        precondition(momentum >= 0, "SGD: invalid momentum value: \(momentum)")
-        precondition(weightDecay >= 0, "SGD: invalid weight_decay value: \(weightDecay)")
-        precondition(
-            !nesterov || (momentum > 0 && dampening == 0),
-            "SGD: Nesterov momentum requires a momentum and zero dampening")
         super.init(groups, defaults: [
             "lr": .number(lr), "momentum": .number(momentum), "dampening": .number(dampening),
             "weight_decay": .number(weightDecay), "nesterov": .flag(nesterov), "maximize": .flag(maximize),

@@ -60,8 +60,23 @@ struct StateDictReader {
         try tensor(key, dtype: .float32, shape: [count]).toArray()
     }
 
+    /// A scheduler's epoch or step counter: never negative, and small enough that stepping
+    /// on from it cannot overflow.
     func count(_ key: String) throws -> Int {
-        Int(try tensor(key, dtype: .int64, shape: []).item(as: Int64.self))
+        let value = try tensor(key, dtype: .int64, shape: []).item(as: Int64.self)
+        guard value >= 0, value <= Int64(Int32.max) else {
+            throw OptimizerStateError.invalidValue(key: key, reason: "the count \(value) is outside 0...\(Int32.max)")
+        }
+        return Int(value)
+    }
+
+    /// One learning rate per group, each at least 0 as the optimizers require.
+    func learningRates(_ key: String, count: Int) throws -> [Double] {
+        let values = try numbers(key, count: count)
+        if let value = values.first(where: { !($0 >= 0) }) {
+            throw OptimizerStateError.invalidValue(key: key, reason: "invalid learning rate: \(value)")
+        }
+        return values
     }
 
     func counts(_ key: String) throws -> [Int] {

@@ -52,14 +52,25 @@ public struct Checkpoint: Sendable {
     /// Reads a checkpoint written by `save(to:)`.
     public static func load(from url: URL) throws -> Checkpoint {
         let (tensors, metadata) = try SafeTensors.loadWithMetadata(from: url)
+        return try assemble(tensors, metadata, path: url.path)
+    }
+
+    /// Reads a checkpoint from the bytes of a file written by `save(to:)`; `source` names
+    /// them in errors.
+    public static func load(data: Data, source: String = "<memory>") throws -> Checkpoint {
+        let (tensors, metadata) = try SafeTensors.loadWithMetadata(data: data, source: source)
+        return try assemble(tensors, metadata, path: source)
+    }
+
+    private static func assemble(_ tensors: [String: Tensor], _ metadata: [String: String], path: String) throws -> Checkpoint {
         guard metadata["format"] == "ember-checkpoint" else {
-            throw SerializationError.corrupt(path: url.path, reason: "not an Ember training checkpoint (no format=ember-checkpoint metadata); to load bare weights use Module.loadStateDict(from:)")
+            throw SerializationError.corrupt(path: path, reason: "not an Ember training checkpoint (no format=ember-checkpoint metadata); to load bare weights use Module.loadStateDict(from:)")
         }
         var checkpoint = Checkpoint()
         checkpoint.info = metadata.filter { $0.key != "format" }
         for (name, tensor) in tensors {
             guard let slash = name.firstIndex(of: "/") else {
-                throw SerializationError.corrupt(path: url.path, reason: "tensor '\(name)' belongs to no section")
+                throw SerializationError.corrupt(path: path, reason: "tensor '\(name)' belongs to no section")
             }
             checkpoint.sections[String(name[..<slash]), default: [:]][String(name[name.index(after: slash)...])] = tensor
         }

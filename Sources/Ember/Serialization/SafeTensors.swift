@@ -4,7 +4,9 @@ import Foundation
 /// length, a JSON header naming each tensor's dtype, shape and byte range, then the raw
 /// little-endian data. Files are interchangeable with Python's `safetensors`.
 public enum SafeTensors {
-    /// Reads every tensor in a safetensors file, validating the header before trusting it.
+    /// Reads every tensor in a safetensors file, validating the header before trusting it:
+    /// a key named twice in one JSON object, metadata values that are not strings, byte
+    /// ranges that overlap or leave gaps throw `SerializationError.corrupt` naming the file.
     /// Element types convert to Ember's three as in `PyTorchCheckpoint`: F32, F64, F16 and BF16
     /// become float32; I64, I32, I16, I8 and U8 become int64; BOOL stays bool.
     public static func load(from url: URL) throws -> [String: Tensor] {
@@ -82,8 +84,13 @@ public enum SafeTensors {
             throw corrupt("header length \(headerLength) exceeds the file size \(data.count)")
         }
         let headerEnd = 8 + Int(headerLength)
-        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)) as? [String: Any] else {
+        let headerText = data.subdata(in: 8..<headerEnd)
+        guard let header = try? JSONSerialization.jsonObject(with: headerText) as? [String: Any] else {
             throw corrupt("header is not a JSON object")
+        }
+        if let (key, path) = JSONDuplicateKeys.first(in: headerText) {
+            throw corrupt(path.isEmpty ? "the header names '\(key)' twice"
+                                       : "'\(path.joined(separator: "."))' in the header names '\(key)' twice")
         }
         let dataStart = headerEnd
         let dataCount = data.count - dataStart

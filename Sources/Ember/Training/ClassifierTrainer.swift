@@ -77,7 +77,8 @@ public final class ClassifierTrainer {
     /// Trains until `epochs` epochs are done in all (a resumed trainer continues from its
     /// history), calling `afterEpoch` after each (to save checkpoints, print a row), then
     /// loads the best weights into the model. Returns the whole history.
-    /// - Throws: the first error reading a sample gave, or what `afterEpoch` threw.
+    /// - Throws: the first error reading a sample gave, `TrainingError.nonFiniteLoss` when
+    ///   the loss diverged (no `afterEpoch` for that epoch), or what `afterEpoch` threw.
     @discardableResult
     public func fit<Train: Dataset, Valid: Dataset, TrainBatch, ValidBatch>(
         train: DataLoader<Train, TrainBatch>, valid: DataLoader<Valid, ValidBatch>, epochs: Int,
@@ -111,16 +112,21 @@ public final class ClassifierTrainer {
 
     /// One pass over `loader` in training mode (the `frozen` parts in evaluation mode):
     /// zero the gradients, forward, loss, backward, optimizer step, per batch.
+    /// - Throws: `TrainingError.nonFiniteLoss` at the first batch whose loss is NaN or
+    ///   infinite, before stepping the optimizer with it: a diverged run stops instead of
+    ///   training on, and what `afterEpoch` saved for the previous epoch stays the last.
     public func trainPhase<D: Dataset, Batch>(_ loader: DataLoader<D, Batch>) throws -> PhaseMetrics {
         model.train()
         for part in frozen { part.eval() }
-        return try run(.train, loader) { inputs, labels in
+        return try run(.train, loader) { inputs, labels, batch in
             optimizer.zeroGrad()
             let output = model(prepare(inputs))
             let loss = criterion(output, labels)
+            let value = loss.item()
+            guard value.isFinite else { throw TrainingError.nonFiniteLoss(epoch: history.count + 1, batch: batch, value: value) }
             loss.backward()
             optimizer.step()
-            return (output.detach(), loss.item())
+            return (output.detach(), value)
         }
     }
 
@@ -131,7 +137,7 @@ public final class ClassifierTrainer {
     ) throws -> PhaseMetrics {
         model.eval()
         return try withNoGrad {
-            try run(.valid, loader) { inputs, labels in
+            try run(.valid, loader) { inputs, labels, _ in
                 let output = model(prepare(inputs))
                 record?(labels, output.argmax(dim: 1))
                 return (output, criterion(output, labels).item())
@@ -140,13 +146,14 @@ public final class ClassifierTrainer {
     }
 
     private func run<D: Dataset, Batch>(
-        _ phase: TrainingPhase, _ loader: DataLoader<D, Batch>, step: (Tensor, Tensor) -> (output: Tensor, loss: Float)
+        _ phase: TrainingPhase, _ loader: DataLoader<D, Batch>,
+        step: (_ inputs: Tensor, _ labels: Tensor, _ batch: Int) throws -> (output: Tensor, loss: Float)
     ) throws -> PhaseMetrics {
         let start = Date()
         var lossSum = 0.0, correct = 0, seen = 0, done = 0
         try loader.forEachBatch { batch in
             let (inputs, labels) = inputsAndLabels(batch)
-            let (output, loss) = step(inputs, labels)
+            let (output, loss) = try step(inputs, labels, done + 1)
             let n = labels.shape[0]
             lossSum += Double(loss) * Double(n)
             correct += Int(output.argmax(dim: 1).eq(labels).sum().item())
