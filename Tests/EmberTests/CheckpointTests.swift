@@ -6,8 +6,9 @@ import Testing
 /// dies half-way leaves the previous file intact.
 struct CheckpointTests {
     /// Shared by the parent test and its child process, which cannot capture values.
+    /// In a folder of its own, so the killed process finds the save's files at a glance.
     static let interruptedPath = FileManager.default.temporaryDirectory
-        .appendingPathComponent("ember-interrupted-checkpoint.safetensors")
+        .appendingPathComponent("ember-interrupted-checkpoint").appendingPathComponent("checkpoint.safetensors")
 
     @Test func roundTripsSectionsInfoAndGenerator() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ember-ckpt-\(UUID().uuidString).safetensors")
@@ -44,21 +45,17 @@ struct CheckpointTests {
     @Test func saveKilledMidWriteLeavesThePreviousCheckpoint() async throws {
         let url = Self.interruptedPath
         let folder = url.deletingLastPathComponent()
-        defer {
-            // The killed save leaves its temporary file behind; tidy up everything of ours.
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            where name.contains(url.lastPathComponent) {
-                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
-            }
-        }
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }   // with the killed save's temporary file
         var previous = Checkpoint()
         previous["model"] = ["w": Tensor([1, 2, 3])]
         previous.info["epoch"] = "1"
         try previous.save(to: url)
 
         await #expect(processExitsWith: .signal(SIGKILL)) {
-            // Start saving a 64 MiB checkpoint and die as soon as bytes start reaching the
-            // disk: in a temporary file, or in the target itself for a non-atomic writer.
+            // Start saving a 64 MiB checkpoint and die as soon as the save has touched the
+            // folder: created a temporary file, or changed the target itself (a non-atomic writer).
             let target = CheckpointTests.interruptedPath
             let folder = target.deletingLastPathComponent()
             let originalSize = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
@@ -71,9 +68,9 @@ struct CheckpointTests {
             func writing() -> Bool {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
                 return names.contains { name in
-                    let path = folder.appendingPathComponent(name).path
-                    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                    return name.contains(target.lastPathComponent) && (path == target.path ? size != originalSize : size > 0)
+                    guard name == target.lastPathComponent else { return true }
+                    let size = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int) ?? 0
+                    return size != originalSize
                 }
             }
             while !writing() { usleep(100) }
