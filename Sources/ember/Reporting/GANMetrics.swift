@@ -35,7 +35,10 @@ struct GANEpoch {
         csv.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
             guard f.count == 9, let epoch = f[0], let d = f[1], let g = f[2], let x = f[3], let z = f[4], let s = f[8] else { return nil }
-            let quality = f[5].flatMap { c in f[6].flatMap { e in f[7].map { SampleScorer.Quality(confidentShare: c, classEntropy: e, frechetDistance: $0) } } }
+            var quality: SampleScorer.Quality?
+            if let c = f[5], let e = f[6], let distance = f[7] {
+                quality = SampleScorer.Quality(confidentShare: c, classEntropy: e, frechetDistance: distance)
+            }
             return GANEpoch(epoch: Int(epoch), discriminatorLoss: d, generatorLoss: g, realScore: x, fakeScore: z, quality: quality, seconds: s)
         }
     }

@@ -101,7 +101,7 @@ struct AutoencoderSession {
         try model.loadStateDict(weights)
         try optimizer.loadStateDict(state)
         if let generator = checkpoint.generator { setRNGState(generator) }
-        let csv = (try? String(contentsOf: url.deletingLastPathComponent().appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? ""
+        let csv = metricsCSV(besides: url)
         return csv.split(separator: "\n").dropFirst().compactMap { line -> (Int, Double, Double)? in
             let f = line.split(separator: ",").compactMap { Double($0) }
             return f.count == 3 && Int(f[0]) <= epoch ? (Int(f[0]), f[1], f[2]) : nil

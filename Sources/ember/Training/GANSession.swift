@@ -104,16 +104,7 @@ struct GANSession {
         try gan.optimizerG.loadStateDict(og)
         try gan.optimizerD.loadStateDict(od)
         if let generator = checkpoint.generator { setRNGState(generator) }
-        let csv = (try? String(contentsOf: url.deletingLastPathComponent().appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? ""
+        let csv = metricsCSV(besides: url)
         return (GANEpoch.parse(csv: csv).filter { $0.epoch <= epoch }, noise)
     }
-}
-
-/// `body`'s result with `module` in evaluation mode and no gradients recorded; the mode is
-/// restored after.
-func withEvaluation<T>(_ module: Module, _ body: () throws -> T) rethrows -> T {
-    let wasTraining = module.training
-    module.eval()
-    defer { module.train(wasTraining) }
-    return try withNoGrad(body)
 }

@@ -103,11 +103,17 @@ struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBa
         }
         if let generator = checkpoint.generator { setRNGState(generator) }
         let siblings = url.deletingLastPathComponent()
-        let csv = (try? String(contentsOf: siblings.appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? ""
+        let csv = metricsCSV(besides: url)
         let best = try? Checkpoint.load(from: siblings.appendingPathComponent("best.safetensors"))
         trainer.resume(history: MetricsTable.parse(csv: csv).filter { $0.epoch <= epoch },
                        bestWeights: best?["model"] ?? weights)
     }
+}
+
+/// The `metrics.csv` in a checkpoint's run folder, empty when there is none: the history a
+/// resumed run continues.
+func metricsCSV(besides checkpoint: URL) -> String {
+    (try? String(contentsOf: checkpoint.deletingLastPathComponent().appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? ""
 }
 
 /// A failure the CLI reports as one line and a non-zero exit.
