@@ -75,6 +75,10 @@ let package = Package(
             dependencies: ["Ember", "CFuzzerDriver"],
             path: "Fuzz/FuzzCheckpoint"),
         .executableTarget(
+            name: "FuzzEventFile",
+            dependencies: ["EmberTensorBoard", "CFuzzerDriver"],
+            path: "Fuzz/FuzzEventFile"),
+        .executableTarget(
             name: "FuzzIDX",
             dependencies: ["EmberVision", "CFuzzerDriver"],
             path: "Fuzz/FuzzIDX"),
