@@ -93,6 +93,6 @@ let package = Package(
             dependencies: ["EmberTensorBoard"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ember", "EmberVision"]),
+            dependencies: ["ember", "EmberVision", "EmberTensorBoard"]),
     ]
 )
