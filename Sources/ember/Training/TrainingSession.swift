@@ -14,7 +14,8 @@ struct RunResult {
 /// `last.safetensors` (resumable: model, optimizer, scheduler, epoch, generator),
 /// `best.safetensors` (the epoch with the best validation accuracy), and that epoch's plain
 /// state dict with PyTorch's keys as `model.safetensors` and `model.pth`; and, unless
-/// `--no-tensorboard`, a TensorBoard event file of the table's columns.
+/// `--no-tensorboard`, a TensorBoard event file of the table's columns and the weights'
+/// histograms.
 struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBatch> {
     /// The model's display name.
     let title: String
@@ -62,7 +63,7 @@ struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBa
                 "loss/train": metrics.train.loss, "loss/\(validName)": metrics.valid.loss,
                 "accuracy/train": metrics.train.accuracy, "accuracy/\(validName)": metrics.valid.accuracy,
                 "learning_rate": metrics.learningRate,
-            ])
+            ], weights: model.namedParameters())
             try AtomicFile.write(Data(table.csv(trainer.history).utf8), to: folder.appendingPathComponent("metrics.csv"))
             let plot = SVGPlot.training(runs: [(title, trainer.history)], validName: validName)
             try AtomicFile.write(Data(plot.utf8), to: folder.appendingPathComponent("plot.svg"))
