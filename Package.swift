@@ -6,11 +6,13 @@ let package = Package(
     products: [
         .library(name: "Ember", targets: ["Ember"]),
         .library(name: "EmberVision", targets: ["EmberVision"]),
+        .library(name: "EmberTensorBoard", targets: ["EmberTensorBoard"]),
         .executable(name: "ember", targets: ["ember"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,11 +37,16 @@ let package = Package(
                 "Ember", "CEmberKernels", "CSystemZlib", "CTurboJPEG", "CPNG",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(
+            name: "EmberTensorBoard",
+            dependencies: ["Ember", "EmberVision", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Protos"]),
         .executableTarget(
             name: "ember",
             dependencies: [
                 "Ember",
                 "EmberVision",
+                "EmberTensorBoard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -68,6 +75,10 @@ let package = Package(
             dependencies: ["Ember", "CFuzzerDriver"],
             path: "Fuzz/FuzzCheckpoint"),
         .executableTarget(
+            name: "FuzzEventFile",
+            dependencies: ["EmberTensorBoard", "CFuzzerDriver"],
+            path: "Fuzz/FuzzEventFile"),
+        .executableTarget(
             name: "FuzzIDX",
             dependencies: ["EmberVision", "CFuzzerDriver"],
             path: "Fuzz/FuzzIDX"),
@@ -78,7 +89,10 @@ let package = Package(
             name: "EmberVisionTests",
             dependencies: ["EmberVision"]),
         .testTarget(
+            name: "EmberTensorBoardTests",
+            dependencies: ["EmberTensorBoard"]),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["ember", "EmberVision"]),
+            dependencies: ["ember", "EmberVision", "EmberTensorBoard"]),
     ]
 )

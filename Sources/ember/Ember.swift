@@ -8,5 +8,5 @@ struct EmberCommand: ParsableCommand {
         commandName: "ember",
         abstract: "Deep learning in Swift: train and run the classic PyTorch tutorial models.",
         version: Ember.version,
-        subcommands: [Train.self, Evaluate.self, Predict.self, Sample.self, Score.self, Models.self, Export.self, Split.self, Demo.self])
+        subcommands: [Train.self, Evaluate.self, Predict.self, Sample.self, Score.self, Models.self, Export.self, Split.self, Demo.self, Tutorial.self])
 }

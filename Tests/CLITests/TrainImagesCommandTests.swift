@@ -32,6 +32,8 @@ struct TrainImagesCommandTests {
                          "confusion.txt"] {
                 #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file) missing")
             }
+            try expectWholeReport(in: run, epochs: 3)
+            #expect(try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8).contains("Confusion matrix"))
 
             // Stopped after epoch 2 and resumed: the same epoch 3 as the uninterrupted run.
             let first = try Ember.run(common + ["--epochs", "2", "--out", parts.path])

@@ -20,6 +20,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Resume from a checkpoint written by an earlier run (its last.safetensors).") var resume: String?
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Threads for kernels (default: all cores).") var threads: Int?
+    @Flag(inversion: .prefixedNo, help: "Write TensorBoard event files into the run folder.") var tensorboard = true
 
     /// `--lr`, or the classifiers' default 0.01.
     var learningRate: Float { lr ?? 0.01 }

@@ -106,5 +106,6 @@ struct TrainImages: ParsableCommand {
         }
         try ValidationReport(model: network, valid: data.valid, normalization: data.normalization, batchSize: options.batchSize)
             .run(writingTo: folder)
+        try RunReport.write(title: model, folder: folder)
     }
 }

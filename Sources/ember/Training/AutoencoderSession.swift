@@ -5,7 +5,8 @@ import Foundation
 /// input, Adam (lr 1e-3, weight decay 1e-5). Per epoch the train loss and the test
 /// reconstruction error, and `reconstructions/epoch-NNN.png` — 32 test images (top four
 /// rows) above their reconstructions; at the end `codes.svg`, the 3-D codes of 2,000 test
-/// images coloured by class. `last.safetensors` resumes with `--resume`.
+/// images coloured by class. `last.safetensors` resumes with `--resume`. Unless
+/// `--no-tensorboard`, the losses and the pictures also go to a TensorBoard event file.
 struct AutoencoderSession {
     let options: TrainingOptions
     let data: MNISTData
@@ -13,6 +14,7 @@ struct AutoencoderSession {
 
     var lr: Float { options.lr ?? 1e-3 }
     static let header = " epoch  train loss  test loss    time"
+    static let title = "autoencoder 784-128-64-12-3"
 
     @discardableResult
     func run() throws -> [(epoch: Int, train: Double, test: Double)] {
@@ -28,7 +30,8 @@ struct AutoencoderSession {
         }
         let train = data.trainLoader(batchSize: options.batchSize, workers: options.workers)
         let test = data.testLoader(batchSize: 500, workers: options.workers)
-        print("\nautoencoder 784-128-64-12-3: \(options.epochs) epochs, batch \(options.batchSize), Adam lr \(lr) weight decay 1e-05 -> \(folder.path)")
+        let board = try TensorBoardLog(folder: folder, enabled: options.tensorboard, resumedAfter: history.count)
+        print("\n\(Self.title): \(options.epochs) epochs, batch \(options.batchSize), Adam lr \(lr) weight decay 1e-05 -> \(folder.path)")
         print(Self.header)
         for epoch in (history.count + 1)..<(options.epochs + 1) {
             let start = Date()
@@ -46,7 +49,10 @@ struct AutoencoderSession {
             let testError = try reconstructionError(model, test)
             history.append((epoch, sum / Double(max(seen, 1)), testError))
             print(String(format: "%6d  %10.4f  %9.4f  %6.1fs", epoch, history.last!.train, testError, Date().timeIntervalSince(start)))
-            try savePictures(model, test, to: pictures.appendingPathComponent(String(format: "epoch-%03d.png", epoch)))
+            let comparison = try reconstructions(model, test)
+            try saveImage(comparison, to: pictures.appendingPathComponent(String(format: "epoch-%03d.png", epoch)))
+            try board.log(epoch: epoch, ["loss/train": history.last!.train, "loss/test": testError, "learning_rate": Double(lr)],
+                          images: ["reconstructions": makeGrid(comparison)])
             let csv = (["epoch,train_mse,test_mse"] + history.map { "\($0.epoch),\($0.train),\($0.test)" }).joined(separator: "\n") + "\n"
             try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("metrics.csv"))
             var checkpoint = Checkpoint()
@@ -55,8 +61,11 @@ struct AutoencoderSession {
             checkpoint.info = ["architecture": "autoencoder", "epoch": String(epoch), "data": data.root]
             checkpoint.generator = rngState()
             try checkpoint.save(to: folder.appendingPathComponent("last.safetensors"))
+            try RunReport.write(title: Self.title, folder: folder)
         }
+        try board.close()
         try saveCodes(model, test)
+        try RunReport.write(title: Self.title, folder: folder)
         return history
     }
 
@@ -73,11 +82,15 @@ struct AutoencoderSession {
         return sum / Double(max(count, 1))
     }
 
-    private func savePictures<D: Dataset>(_ model: Autoencoder, _ loader: DataLoader<D, (Tensor, Tensor)>, to url: URL) throws {
+    /// The first 32 test images (all of them when there are fewer) above their
+    /// reconstructions, in 0...1.
+    private func reconstructions<D: Dataset>(_ model: Autoencoder, _ loader: DataLoader<D, (Tensor, Tensor)>) throws -> Tensor {
         var batches = loader.makeIterator()
-        let images = try batches.nextBatch()!.0.narrow(dim: 0, start: 0, length: 32)
-        let reconstructed = withEvaluation(model) { model(images.view(32, -1)) }.view(32, 1, 28, 28)
-        try saveImage(Tensor.cat([images, reconstructed], dim: 0) * 0.5 + 0.5, to: url)
+        let first = try batches.nextBatch()!.0
+        let count = min(32, first.shape[0])
+        let images = first.narrow(dim: 0, start: 0, length: count)
+        let reconstructed = withEvaluation(model) { model(images.view(count, -1)) }.view(count, 1, 28, 28)
+        return Tensor.cat([images, reconstructed], dim: 0) * 0.5 + 0.5
     }
 
     private func saveCodes<D: Dataset>(_ model: Autoencoder, _ loader: DataLoader<D, (Tensor, Tensor)>) throws {

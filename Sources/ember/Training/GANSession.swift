@@ -6,7 +6,8 @@ import Foundation
 /// per-epoch table, and the run folder — `metrics.csv`, `losses.svg`, per epoch
 /// `samples/epoch-NNN.png` (64 samples of one fixed noise batch, the generator in
 /// evaluation mode) and `last.safetensors`, which holds both nets, both optimizers, the
-/// fixed noise and the random generator, so `--resume` continues the same run.
+/// fixed noise and the random generator, so `--resume` continues the same run; and, unless
+/// `--no-tensorboard`, a TensorBoard event file of the table's columns and the sample grids.
 struct GANSession {
     let net: GenerativeNet
     let loss: GANTraining.Loss
@@ -31,21 +32,30 @@ struct GANSession {
             print("resumed \(net.title) from \(resume) after epoch \(history.last?.epoch ?? 0)")
         }
         let loader = data.trainLoader(batchSize: options.batchSize, workers: options.workers)
+        let board = try TensorBoardLog(folder: folder, enabled: options.tensorboard, resumedAfter: history.count)
         print("\n\(net.title) (\(loss == .bce ? "BCE" : "least squares")): \(options.epochs) epochs, batch \(options.batchSize), Adam lr \(lr) betas (0.5, 0.999) -> \(folder.path)")
         print(GANEpoch.header)
         for epoch in (history.count + 1)..<(options.epochs + 1) {
             let start = Date()
             var metrics = try trainEpoch(gan, loader, epoch: epoch)
-            let grid = withEvaluation(gan.generator) { net.images(gan.generator(fixedNoise)) }
-            try saveImage(grid * 0.5 + 0.5, to: samples.appendingPathComponent(String(format: "epoch-%03d.png", epoch)))
+            let fakes: Tensor = withEvaluation(gan.generator) { net.images(gan.generator(fixedNoise)) * 0.5 + 0.5 }
+            try saveImage(fakes, to: samples.appendingPathComponent(String(format: "epoch-%03d.png", epoch)))
             metrics.quality = scoring?.score(net, generator: gan.generator)
             metrics.seconds = Date().timeIntervalSince(start)
             history.append(metrics)
             print(metrics.row)
+            try board.log(epoch: epoch, [
+                "loss/discriminator": metrics.discriminatorLoss, "loss/generator": metrics.generatorLoss,
+                "score/real": metrics.realScore, "score/fake": metrics.fakeScore,
+                "quality/frechet_distance": metrics.quality?.frechetDistance ?? .nan,
+                "quality/confident": metrics.quality?.confidentShare ?? .nan, "learning_rate": Double(lr),
+            ], images: ["samples": makeGrid(fakes)])
             try AtomicFile.write(Data(GANEpoch.csv(history).utf8), to: folder.appendingPathComponent("metrics.csv"))
             try AtomicFile.write(Data(GANEpoch.plot(history).utf8), to: folder.appendingPathComponent("losses.svg"))
             try checkpoint(gan, fixedNoise: fixedNoise, epoch: epoch).save(to: folder.appendingPathComponent("last.safetensors"))
+            try RunReport.write(title: net.title, folder: folder)
         }
+        try board.close()
         return history
     }
 

@@ -13,7 +13,8 @@ struct RunResult {
 /// progress, the per-epoch table, and the run folder — `metrics.csv`, `plot.svg`,
 /// `last.safetensors` (resumable: model, optimizer, scheduler, epoch, generator),
 /// `best.safetensors` (the epoch with the best validation accuracy), and that epoch's plain
-/// state dict with PyTorch's keys as `model.safetensors` and `model.pth`.
+/// state dict with PyTorch's keys as `model.safetensors` and `model.pth`; and, unless
+/// `--no-tensorboard`, a TensorBoard event file of the table's columns.
 struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBatch> {
     /// The model's display name.
     let title: String
@@ -52,10 +53,16 @@ struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBa
             progress?.update(done: step.batch, samples: step.samples, loss: step.loss, accuracy: step.accuracy)
             if step.batch == step.batches { progress?.finish() }
         }
+        let board = try TensorBoardLog(folder: folder, enabled: options.tensorboard, resumedAfter: trainer.history.last?.epoch ?? 0)
         print("\n\(title): \(options.epochs) epochs, batch \(options.batchSize), \(optimizerDescription) -> \(folder.path)")
         print(table.header)
         try trainer.fit(train: train, valid: valid, epochs: options.epochs) { metrics in
             print(table.row(metrics))
+            try board.log(epoch: metrics.epoch, [
+                "loss/train": metrics.train.loss, "loss/\(validName)": metrics.valid.loss,
+                "accuracy/train": metrics.train.accuracy, "accuracy/\(validName)": metrics.valid.accuracy,
+                "learning_rate": metrics.learningRate,
+            ])
             try AtomicFile.write(Data(table.csv(trainer.history).utf8), to: folder.appendingPathComponent("metrics.csv"))
             let plot = SVGPlot.training(runs: [(title, trainer.history)], validName: validName)
             try AtomicFile.write(Data(plot.utf8), to: folder.appendingPathComponent("plot.svg"))
@@ -66,7 +73,9 @@ struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBa
                 try model.save(to: folder.appendingPathComponent("model.safetensors"))
                 try PyTorchCheckpoint.save(model.stateDict(), to: folder.appendingPathComponent("model.pth"))
             }
+            try RunReport.write(title: title, folder: folder)
         }
+        try board.close()
         return RunResult(history: trainer.history, parameterCount: model.parameters().map(\.numel).reduce(0, +),
                          bestAccuracy: trainer.bestAccuracy)
     }
