@@ -92,7 +92,7 @@ void ember_fill_f32(float *dst, float value, int64_t n) {
 
 // MARK: - Casts
 
-enum { CODE_F32 = 0, CODE_I64 = 1, CODE_BOOL = 2 };
+enum { CODE_F32 = 0, CODE_I64 = 1, CODE_BOOL = 2, CODE_U8 = 3, CODE_COUNT = 4 };
 
 static size_t code_size(int code) {
     return code == CODE_F32 ? sizeof(float) : code == CODE_I64 ? sizeof(int64_t) : 1;
@@ -116,24 +116,42 @@ void ember_cast(int src_code, const void *src, int dst_code, void *dst, int64_t 
     float *of = dst;
     int64_t *ol = dst;
     uint8_t *ob = dst;
-    switch (src_code * 3 + dst_code) {
-    case CODE_F32 * 3 + CODE_I64:
+    switch (src_code * CODE_COUNT + dst_code) {
+    case CODE_F32 * CODE_COUNT + CODE_I64:
         for (int64_t i = 0; i < n; i++) ol[i] = float_to_int64(f[i]);
         break;
-    case CODE_F32 * 3 + CODE_BOOL: // NaN != 0, so NaN is true
+    case CODE_F32 * CODE_COUNT + CODE_BOOL: // NaN != 0, so NaN is true
         for (int64_t i = 0; i < n; i++) ob[i] = f[i] != 0.0f;
         break;
-    case CODE_I64 * 3 + CODE_F32:
+    case CODE_F32 * CODE_COUNT + CODE_U8: // through int64, wrapping modulo 256
+        for (int64_t i = 0; i < n; i++) ob[i] = (uint8_t)float_to_int64(f[i]);
+        break;
+    case CODE_I64 * CODE_COUNT + CODE_F32:
         for (int64_t i = 0; i < n; i++) of[i] = (float)l[i];
         break;
-    case CODE_I64 * 3 + CODE_BOOL:
+    case CODE_I64 * CODE_COUNT + CODE_BOOL:
         for (int64_t i = 0; i < n; i++) ob[i] = l[i] != 0;
         break;
-    case CODE_BOOL * 3 + CODE_F32:
+    case CODE_I64 * CODE_COUNT + CODE_U8: // wraps modulo 256
+        for (int64_t i = 0; i < n; i++) ob[i] = (uint8_t)l[i];
+        break;
+    case CODE_BOOL * CODE_COUNT + CODE_F32:
         for (int64_t i = 0; i < n; i++) of[i] = b[i] ? 1.0f : 0.0f;
         break;
-    case CODE_BOOL * 3 + CODE_I64:
+    case CODE_BOOL * CODE_COUNT + CODE_I64:
         for (int64_t i = 0; i < n; i++) ol[i] = b[i] ? 1 : 0;
+        break;
+    case CODE_BOOL * CODE_COUNT + CODE_U8:
+        for (int64_t i = 0; i < n; i++) ob[i] = b[i] ? 1 : 0;
+        break;
+    case CODE_U8 * CODE_COUNT + CODE_F32:
+        for (int64_t i = 0; i < n; i++) of[i] = (float)b[i];
+        break;
+    case CODE_U8 * CODE_COUNT + CODE_I64:
+        for (int64_t i = 0; i < n; i++) ol[i] = b[i];
+        break;
+    case CODE_U8 * CODE_COUNT + CODE_BOOL:
+        for (int64_t i = 0; i < n; i++) ob[i] = b[i] != 0;
         break;
     default: break;
     }

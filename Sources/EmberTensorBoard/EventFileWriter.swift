@@ -31,7 +31,7 @@ final class EventFileWriter {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw TensorBoardError.io(file: folder.path, reason: "cannot create the log folder (\(error.localizedDescription))")
+            throw TensorBoardError.io(file: folder.path, reason: "cannot create the log folder: \(systemReason(error))")
         }
         guard FileManager.default.createFile(atPath: file.path, contents: nil),
               let handle = FileHandle(forWritingAtPath: file.path) else {
@@ -70,7 +70,7 @@ final class EventFileWriter {
             try handle.write(contentsOf: pending)
             try handle.synchronize()
         } catch {
-            throw TensorBoardError.io(file: file.path, reason: "cannot write \(pending.count) bytes (\(error.localizedDescription))")
+            throw TensorBoardError.io(file: file.path, reason: "cannot write \(pending.count) bytes: \(systemReason(error))")
         }
         pending.removeAll(keepingCapacity: true)
         pendingCount = 0
@@ -85,6 +85,16 @@ final class EventFileWriter {
         }
         try flush()
     }
+}
+
+/// The system's reason for a failed file operation, as `AtomicFile` gives it ("No space left
+/// on device", "Read-only file system"): Foundation wraps it in a `CocoaError` whose own
+/// message is vaguer ("There isn't enough space"), which is the fallback.
+private func systemReason(_ error: Error) -> String {
+    if let underlying = (error as? CocoaError)?.underlying.map({ $0 as NSError }), underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    return error.localizedDescription
 }
 
 /// A thread-safe count of event files opened by this process.

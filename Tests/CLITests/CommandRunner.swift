@@ -29,6 +29,27 @@ enum Ember {
         return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                              stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// Starts `ember arguments` without waiting for it, its output discarded: for tests
+    /// that stop it from outside.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
+
+/// The rows of a run folder's `metrics.csv` without their timings: what two runs that
+/// trained alike have in common.
+func metricsRows(_ folder: URL) throws -> [String] {
+    try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        .split(separator: "\n").dropFirst().map { row in
+            row.split(separator: ",").prefix(6).joined(separator: ",")
+        }
 }
 
 /// A throw-away folder of tiny MNIST-format files: classes are told apart by which band

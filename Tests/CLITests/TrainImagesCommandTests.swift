@@ -18,13 +18,6 @@ struct TrainImagesCommandTests {
         try body(data.root, folder)
     }
 
-    private static func rows(_ folder: URL) throws -> [String] {
-        try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)
-            .split(separator: "\n").dropFirst().map { row in
-                row.split(separator: ",").prefix(6).joined(separator: ",")   // without the timings
-            }
-    }
-
     @Test func trainsResumesEvaluatesAndPredicts() throws {
         try Self.withImageFolder { scratch, images in
             let common = ["train", "images", "--data", images.path, "--image-size", "16", "--batch-size", "8", "--step-size", "2"]
@@ -48,9 +41,9 @@ struct TrainImagesCommandTests {
             let last = parts.appendingPathComponent("simplecnn/last.safetensors").path
             let resumed = try Ember.run(common + ["--epochs", "3", "--out", parts.path, "--resume", last])
             try #require(resumed.status == 0, "\(resumed.stderr)")
-            #expect(try Self.rows(parts.appendingPathComponent("simplecnn")) == Self.rows(run))
+            #expect(try metricsRows(parts.appendingPathComponent("simplecnn")) == metricsRows(run))
             // StepLR(2, 0.1): epochs 1-2 at 0.01, epoch 3 at 0.001.
-            #expect(try Self.rows(run).map { $0.split(separator: ",")[5] } == ["0.01", "0.01", "0.001"])
+            #expect(try metricsRows(run).map { $0.split(separator: ",")[5] } == ["0.01", "0.01", "0.001"])
 
             // The plain state dicts have PyTorch's keys, without the checkpoint's `model/` prefix.
             let pth = try PyTorchCheckpoint.load(from: run.appendingPathComponent("model.pth"))
@@ -82,7 +75,7 @@ struct TrainImagesCommandTests {
             let last = parts.appendingPathComponent("squeezenet1_1/last.safetensors").path
             let resumed = try Ember.run(common + ["--epochs", "3", "--out", parts.path, "--resume", last])
             try #require(resumed.status == 0, "\(resumed.stderr)")
-            #expect(try Self.rows(parts.appendingPathComponent("squeezenet1_1")) == Self.rows(whole.appendingPathComponent("squeezenet1_1")))
+            #expect(try metricsRows(parts.appendingPathComponent("squeezenet1_1")) == metricsRows(whole.appendingPathComponent("squeezenet1_1")))
             let a = try PyTorchCheckpoint.load(from: whole.appendingPathComponent("squeezenet1_1/model.pth"))
             let b = try PyTorchCheckpoint.load(from: parts.appendingPathComponent("squeezenet1_1/model.pth"))
             for (key, value) in a { #expect(value.toArray() == b[key]?.toArray(), "\(key)") }

@@ -28,6 +28,7 @@ struct PthReaderTests {
             case .float32: #expect(a.toArray().map(\.bitPattern) == e.toArray().map(\.bitPattern), "\(key)", sourceLocation: sourceLocation)
             case .int64: #expect(a.toArray(as: Int64.self) == e.toArray(as: Int64.self), "\(key)", sourceLocation: sourceLocation)
             case .bool: #expect(a.toArray(as: Bool.self) == e.toArray(as: Bool.self), "\(key)", sourceLocation: sourceLocation)
+            case .uint8: #expect(a.toArray(as: UInt8.self) == e.toArray(as: UInt8.self), "\(key)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -52,6 +53,9 @@ struct PthReaderTests {
         let tensors = try PyTorchCheckpoint.load(from: Self.url(file))
         Self.expectEqual(tensors, Self.expected("dtypes"))
         #expect(tensors["float16"]?.dtype == .float32 && tensors["int8"]?.dtype == .int64 && tensors["bool"]?.dtype == .bool)
+        // uint8 stays narrow: one byte per element, as in the file.
+        let bytes = try #require(tensors["uint8"])
+        #expect(bytes.dtype == .uint8 && bytes.impl.storage.byteCount == 4 && bytes.toArray(as: UInt8.self) == [0, 1, 200, 255])
     }
 
     @Test(arguments: ["views_zip.pth", "views_legacy.pth"])
@@ -217,6 +221,7 @@ struct PthReaderTests {
         let tensors: [String: Tensor] = [
             "w": base, "wt": base.t(), "row": base[1], "labels": Tensor(shape: [3], scalars: [Int64(-4), 0, 1 << 40]),
             "mask": Tensor(shape: [2], scalars: [true, false]), "scalar": Tensor(2.5), "empty": Tensor.zeros([0, 3]),
+            "pixels": Tensor(shape: [2, 2], scalars: [UInt8(0), 7, 200, 255]),
         ]
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ember-pth-\(UUID().uuidString).pth")
         defer { try? FileManager.default.removeItem(at: url) }

@@ -10,6 +10,15 @@ struct TransformTests {
         expectClose(ToTensor()(image), Golden["totensor.out"], "ToTensor")
     }
 
+    @Test func pilToTensorKeepsTheBytesChannelsFirst() {
+        let input = Golden["totensor.in"].byte()  // [5, 4, 3] channel-last
+        let image = Image(width: 4, height: 5, channels: 3, pixels: input.toArray(as: UInt8.self))
+        let bytes = PILToTensor()(image)
+        #expect(bytes.dtype == .uint8 && bytes.shape == [3, 5, 4])
+        #expect(bytes.toArray(as: UInt8.self) == input.permute(2, 0, 1).contiguous().toArray(as: UInt8.self))
+        #expect(bytes.float().toArray() == ToTensor()(image).toArray().map { ($0 * 255).rounded() })
+    }
+
     @Test func normalizeMatchesTorchvisionOnABatch() {
         let normalize = Normalize(mean: Golden["normalize.mean"].toArray(), std: Golden["normalize.std"].toArray())
         expectClose(normalize(Golden["normalize.in"]), Golden["normalize.out"], "Normalize")

@@ -28,7 +28,8 @@ Writes into ``pth/`` next to this script:
   (a zip checkpoint whose ``data.pkl`` calls ``posix.system`` before any storage).
 * ``../../Fuzz/corpus/FuzzPth/packed_views``: a seed for the archive FuzzPth packs itself.
 * ``expected.safetensors``: what ``torch.load`` returns for the good files, converted the
-  way Ember converts (floats to float32, integers to int64), keyed ``FILE_STEM.KEY``.
+  way Ember converts (floats to float32, uint8 and bool kept, other integers to int64),
+  keyed ``FILE_STEM.KEY``.
 
 Run by hand from the repository root: ``/work/venv/bin/python Tests/Fixtures/generate_pth.py``.
 Deterministic (``torch.manual_seed(0)``); the marker files are never created by this script.
@@ -196,7 +197,8 @@ def main():
     def expect(stem, sd):
         for key, t in sd.items():
             t = t.detach()
-            t = t.bool() if t.dtype == torch.bool else t.float() if t.is_floating_point() else t.long()
+            if t.dtype not in (torch.bool, torch.uint8):
+                t = t.float() if t.is_floating_point() else t.long()
             expected[f"{stem}.{key}"] = t.contiguous().clone()
 
     dtypes = dtypes_state_dict()

@@ -146,8 +146,9 @@ void ember_copy_to_strided(int elem_size, int ndim, const int64_t *shape, const 
 /// dst[i] = value for i in [0, n).
 void ember_fill_f32(float *dst, float value, int64_t n);
 
-/// Casts between dtypes: code 0 = float32, 1 = int64, 2 = bool (uint8 0/1).
-/// float -> int64 truncates toward zero; anything -> bool is (x != 0).
+/// Casts between dtypes: code 0 = float32, 1 = int64, 2 = bool (a byte, 0/1), 3 = uint8.
+/// float -> int64 truncates toward zero; float and int64 -> uint8 go through int64 and
+/// wrap modulo 256; anything -> bool is (x != 0).
 void ember_cast(int src_code, const void *src, int dst_code, void *dst, int64_t n);
 
 /// y[i] += alpha * x[i] (used for gradient accumulation and optimizer updates).

@@ -4,11 +4,16 @@ import CEmberKernels
 /// scalar fast paths, and splitting across threads. No autograd here.
 enum BinaryKernels {
     /// `a op b` with NumPy broadcasting. Float32 unless both inputs are integral (then
-    /// int64, except true division and pow, which produce float32 as in PyTorch).
+    /// int64, except true division and pow, which produce float32 as in PyTorch). uint8
+    /// with uint8 or bool gives uint8, as PyTorch promotes: computed in int64 and wrapped
+    /// modulo 256, which is exact for add, sub, mul, maximum and minimum.
     static func apply(_ op: ember_binary_op, _ a: Tensor, _ b: Tensor, name: String) -> Tensor {
         let integral = !a.dtype.isFloatingPoint && !b.dtype.isFloatingPoint
         if integral && op != EMBER_BINARY_DIV && op != EMBER_BINARY_POW {
-            return applyInt64(op, a.to(.int64), b.to(.int64), name: name)
+            let out = applyInt64(op, a.to(.int64), b.to(.int64), name: name)
+            let bytes: Set<DType> = [.uint8, .bool]
+            let narrow = (a.dtype == .uint8 || b.dtype == .uint8) && bytes.contains(a.dtype) && bytes.contains(b.dtype)
+            return narrow ? out.to(.uint8) : out
         }
         let a = a.to(.float32)
         let b = b.to(.float32)

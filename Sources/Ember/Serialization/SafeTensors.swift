@@ -7,8 +7,9 @@ public enum SafeTensors {
     /// Reads every tensor in a safetensors file, validating the header before trusting it:
     /// a key named twice in one JSON object, metadata values that are not strings, byte
     /// ranges that overlap or leave gaps throw `SerializationError.corrupt` naming the file.
-    /// Element types convert to Ember's three as in `PyTorchCheckpoint`: F32, F64, F16 and BF16
-    /// become float32; I64, I32, I16, I8 and U8 become int64; BOOL stays bool.
+    /// Element types convert to Ember's as in `PyTorchCheckpoint`: F32, F64, F16 and BF16
+    /// become float32; I64, I32, I16 and I8 become int64; U8 stays uint8 and BOOL bool, one
+    /// byte per element as in the file.
     public static func load(from url: URL) throws -> [String: Tensor] {
         try loadWithMetadata(from: url).tensors
     }
@@ -71,6 +72,7 @@ public enum SafeTensors {
         case .float32: "F32"
         case .int64: "I64"
         case .bool: "BOOL"
+        case .uint8: "U8"
         }
     }
 

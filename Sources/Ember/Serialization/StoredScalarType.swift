@@ -17,11 +17,15 @@ enum StoredScalarType: String {
         }
     }
 
-    /// Ember keeps three dtypes: real floats become float32, integers int64.
+    /// Ember's dtype for this type: real floats become float32; uint8 and bool stay, one
+    /// byte each; int32, int16 and int8 widen to int64. Ember computes integers in int64
+    /// and has no signed narrow dtype, and these three are rare in checkpoints (indices
+    /// and counters are int64), so widening them costs little and keeps every value exact.
     var dtype: DType {
         switch self {
         case .float32, .float64, .float16, .bfloat16: .float32
-        case .int64, .int32, .int16, .int8, .uint8: .int64
+        case .int64, .int32, .int16, .int8: .int64
+        case .uint8: .uint8
         case .bool: .bool
         }
     }
@@ -44,7 +48,7 @@ enum StoredScalarType: String {
     }
 
     /// `count` elements of this type from a file (at least `count * byteSize` bytes) as an
-    /// Ember storage: float32, int64 or 0/1 bytes.
+    /// Ember storage: float32, int64, uint8 or 0/1 bytes.
     func convert(_ bytes: Data, count: Int, bigEndian: Bool) -> TensorStorage {
         let storage = TensorStorage(byteCount: count * dtype.itemSize)
         bytes.withUnsafeBytes { (source: UnsafeRawBufferPointer) in
@@ -70,8 +74,8 @@ enum StoredScalarType: String {
             case .int32: for i in 0..<count { longs[i] = Int64(Int32(bitPattern: load(i, UInt32.self))) }
             case .int16: for i in 0..<count { longs[i] = Int64(Int16(bitPattern: load(i, UInt16.self))) }
             case .int8: for i in 0..<count { longs[i] = Int64(Int8(bitPattern: source[i])) }
-            case .uint8: for i in 0..<count { longs[i] = Int64(source[i]) }
             case .bool: for i in 0..<count { flags[i] = source[i] != 0 ? 1 : 0 }
+            case .uint8: for i in 0..<count { flags[i] = source[i] }
             }
         }
         return storage

@@ -7,6 +7,7 @@ extension Tensor {
         case .float32: return floatPointer.pointee
         case .int64: return Float(int64Pointer.pointee)
         case .bool: return boolPointer.pointee != 0 ? 1 : 0
+        case .uint8: return Float(uint8Pointer.pointee)
         }
     }
 
@@ -26,6 +27,7 @@ extension Tensor {
         case .float32: return Array(UnsafeBufferPointer(start: dense.floatPointer, count: n)) as! [T]
         case .int64: return Array(UnsafeBufferPointer(start: dense.int64Pointer, count: n)) as! [T]
         case .bool: return UnsafeBufferPointer(start: dense.boolPointer, count: n).map { $0 != 0 } as! [T]
+        case .uint8: return Array(UnsafeBufferPointer(start: dense.uint8Pointer, count: n)) as! [T]
         }
     }
 }

@@ -37,6 +37,17 @@ extension Tensor {
         for (i, value) in scalars.enumerated() { boolPointer[i] = value ? 1 : 0 }
     }
 
+    /// A uint8 tensor of the given shape from row-major bytes — `[UInt8]`, `Data` — as
+    /// `torch.tensor(..., dtype=torch.uint8)`. It is generic so that a plain literal such as
+    /// `[0, 1]` keeps picking the float32 and int64 initialisers it picked before.
+    public init<Bytes: Collection<UInt8>>(shape: [Int], scalars: Bytes) {
+        precondition(
+            shape.reduce(1, *) == scalars.count,
+            "Tensor(shape:scalars:): shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
+        self.init(uninitialized: shape, dtype: .uint8)
+        _ = UnsafeMutableBufferPointer(start: uint8Pointer, count: scalars.count).initialize(from: scalars)
+    }
+
     /// A 0-dimensional tensor holding one value.
     public init(_ value: Float, requiresGrad: Bool = false) {
         self.init(shape: [], scalars: [value], requiresGrad: requiresGrad)
@@ -182,6 +193,8 @@ extension Tensor {
     public func long() -> Tensor { to(.int64) }
     /// `x.bool()`.
     public func bool() -> Tensor { to(.bool) }
+    /// `x.byte()`: uint8, wrapping modulo 256 as PyTorch's cast does.
+    public func byte() -> Tensor { to(.uint8) }
 
     // MARK: Raw memory helpers (no autograd)
 
@@ -208,6 +221,10 @@ extension Tensor {
         case .float32: ember_fill_f32(filled.floatPointer, value, Int64(numel))
         case .int64: filled.int64Pointer.update(repeating: Int64(value), count: numel)
         case .bool: filled.boolPointer.update(repeating: value != 0 ? 1 : 0, count: numel)
+        case .uint8:
+            // As PyTorch: fractions truncate and negative values wrap, beyond a byte's range is refused.
+            precondition(value > -256 && value < 256, "value cannot be converted to type uint8_t without overflow: \(value)")
+            filled.uint8Pointer.update(repeating: UInt8(truncatingIfNeeded: Int64(value)), count: numel)
         }
         filled.writeRaw(into: self)
     }

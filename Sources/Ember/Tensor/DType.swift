@@ -6,13 +6,17 @@ public enum DType: String, Sendable, CustomStringConvertible {
     case int64
     /// Boolean, stored as one byte (0 or 1): masks and comparison results.
     case bool
+    /// 8-bit unsigned integer (`torch.uint8`), one byte per element: image bytes and the
+    /// `U8` tensors of safetensors and `.pth` files, kept at their size in the file.
+    /// Arithmetic computes in int64 (a uint8 result wraps modulo 256, as in PyTorch).
+    case uint8
 
     /// Bytes per element.
     public var itemSize: Int {
         switch self {
         case .float32: 4
         case .int64: 8
-        case .bool: 1
+        case .bool, .uint8: 1
         }
     }
 
@@ -25,10 +29,11 @@ public enum DType: String, Sendable, CustomStringConvertible {
         case .float32: 0
         case .int64: 1
         case .bool: 2
+        case .uint8: 3
         }
     }
 
-    /// PyTorch's name: `torch.float32`, `torch.int64`, `torch.bool`.
+    /// PyTorch's name: `torch.float32`, `torch.int64`, `torch.bool`, `torch.uint8`.
     public var description: String { "torch.\(rawValue)" }
 }
 
@@ -61,3 +66,5 @@ extension Float: TensorScalar { public static var dtype: DType { .float32 } }
 extension Int64: TensorScalar { public static var dtype: DType { .int64 } }
 /// `Bool` elements are `.bool`.
 extension Bool: TensorScalar { public static var dtype: DType { .bool } }
+/// `UInt8` elements are `.uint8`.
+extension UInt8: TensorScalar { public static var dtype: DType { .uint8 } }

@@ -12,6 +12,8 @@ extension Tensor: CustomStringConvertible {
         body += ndim == 0 ? formatter.format(0) : formatBlock(dense, formatter, dim: 0, offset: 0, indent: 7, summarize: summarize)
         if let gradFn { body += ", grad_fn=<\(gradFn.name)>" } else if requiresGrad { body += ", requires_grad=True" }
         if numel == 0 { body += ", size=\(shape)" }
+        // PyTorch names the dtype when it is not one a literal infers (float32, int64, bool).
+        if dtype == .uint8 { body += ", dtype=\(dtype)" }
         return body + ")"
     }
 
@@ -34,7 +36,7 @@ extension Tensor: CustomStringConvertible {
 /// Chooses one number format for a whole tensor, as PyTorch does: integers as `2.`,
 /// fixed point with 4 decimals, or scientific notation for wide ranges.
 private struct ElementFormatter {
-    enum Style { case integral, fixed, scientific, int64, bool }
+    enum Style { case integral, fixed, scientific, int64, uint8, bool }
     let tensor: Tensor
     let style: Style
     private(set) var width = 0
@@ -46,6 +48,8 @@ private struct ElementFormatter {
             style = .bool
         case .int64:
             style = .int64
+        case .uint8:
+            style = .uint8
         case .float32:
             let values = UnsafeBufferPointer(start: tensor.floatPointer, count: tensor.numel).filter { $0.isFinite }
             let magnitudes = values.map { Swift.abs($0) }.filter { $0 != 0 }
@@ -65,6 +69,7 @@ private struct ElementFormatter {
         switch style {
         case .bool: return tensor.boolPointer[i] != 0 ? "True" : "False"
         case .int64: return String(tensor.int64Pointer[i])
+        case .uint8: return String(tensor.uint8Pointer[i])
         case .integral: return special(tensor.floatPointer[i]) ?? String(format: "%.0f.", tensor.floatPointer[i])
         case .fixed: return special(tensor.floatPointer[i]) ?? String(format: "%.4f", tensor.floatPointer[i])
         case .scientific: return special(tensor.floatPointer[i]) ?? String(format: "%.4e", tensor.floatPointer[i])

@@ -135,4 +135,10 @@ extension Tensor {
         precondition(dtype == .bool, "expected a bool tensor, got \(dtype)")
         return impl.baseAddress.assumingMemoryBound(to: UInt8.self)
     }
+
+    /// Pointer to the first uint8 element; the tensor must be uint8.
+    var uint8Pointer: UnsafeMutablePointer<UInt8> {
+        precondition(dtype == .uint8, "expected a uint8 tensor, got \(dtype)")
+        return impl.baseAddress.assumingMemoryBound(to: UInt8.self)
+    }
 }

@@ -63,6 +63,7 @@ enum PthWriter {
         case .float32: StoredScalarType.float32.rawValue
         case .int64: StoredScalarType.int64.rawValue
         case .bool: StoredScalarType.bool.rawValue
+        case .uint8: StoredScalarType.uint8.rawValue
         }
     }
 

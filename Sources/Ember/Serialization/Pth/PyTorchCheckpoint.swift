@@ -10,9 +10,9 @@ import Foundation
 ///
 /// Tensors keep their storage sharing (two views of one storage stay views of one Ember
 /// storage), offsets and strides; a non-contiguous view is copied into its own memory.
-/// Ember has three dtypes, so element types convert: float64, float16 and bfloat16 become
-/// float32; int32, int16, int8 and uint8 become int64; bool stays bool. Complex and
-/// quantized storages are refused.
+/// Element types convert to Ember's dtypes: float64, float16 and bfloat16 become float32;
+/// int32, int16 and int8 become int64 (Ember has no signed narrow dtype); uint8 stays uint8
+/// and bool stays bool, one byte per element. Complex and quantized storages are refused.
 public enum PyTorchCheckpoint {
     /// How the object in the file becomes a state dict.
     public struct Options: Sendable, Equatable {
