@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Ember", targets: ["Ember"]),
         .library(name: "EmberVision", targets: ["EmberVision"]),
+        .library(name: "EmberDistributed", targets: ["EmberDistributed"]),
         .executable(name: "ember", targets: ["ember"]),
     ],
     dependencies: [
@@ -25,6 +26,9 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "CEmberKernels"),
         .target(
             name: "Ember",
@@ -35,6 +39,9 @@ let package = Package(
                 "Ember", "CEmberKernels", "CSystemZlib", "CTurboJPEG", "CPNG",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(
+            name: "EmberDistributed",
+            dependencies: ["Ember", "CMPI"]),
         .executableTarget(
             name: "ember",
             dependencies: [
