@@ -47,12 +47,17 @@ let package = Package(
             dependencies: [
                 "Ember",
                 "EmberVision",
+                "EmberDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "EmberBench",
             dependencies: ["EmberVision"],
             path: "Benchmarks/Ember"),
+        .executableTarget(
+            name: "EmberDistributedBench",
+            dependencies: ["EmberDistributed", "EmberVision"],
+            path: "Benchmarks/Distributed"),
         .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
         .executableTarget(
             name: "FuzzImageDecoder",
@@ -78,12 +83,19 @@ let package = Package(
             name: "FuzzIDX",
             dependencies: ["EmberVision", "CFuzzerDriver"],
             path: "Fuzz/FuzzIDX"),
+        .executableTarget(
+            name: "DistributedChecks",
+            dependencies: ["EmberDistributed", "EmberVision"],
+            path: "Tests/DistributedChecks"),
         .testTarget(
             name: "EmberTests",
             dependencies: ["Ember"]),
         .testTarget(
             name: "EmberVisionTests",
             dependencies: ["EmberVision"]),
+        .testTarget(
+            name: "EmberDistributedTests",
+            dependencies: ["EmberDistributed"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["ember", "EmberVision"]),

@@ -19,16 +19,20 @@ import Ember
 /// What it does, as PyTorch's does:
 /// - At construction, rank 0's parameters and buffers are broadcast to every rank.
 /// - Parameters that require gradients are grouped into buckets in reverse registration
-///   order (roughly the order backward produces their gradients): the first bucket holds
-///   up to 1 MB (`dist._DEFAULT_FIRST_BUCKET_BYTES`), the others up to `bucketCapMB`
-///   (25 MB). When the last gradient of a bucket has been accumulated during backward
-///   (`registerPostAccumulateGradHook`), the bucket's average is started with a
+///   order (roughly the order backward produces their gradients): a bucket closes once it
+///   reaches 1 MB for the first (`dist._DEFAULT_FIRST_BUCKET_BYTES`), `bucketCapMB` (25 MB)
+///   for the others — PyTorch's rule. PyTorch starts with a single bucket and rebuilds
+///   them after the first iteration in the order gradients actually arrived; here the
+///   buckets are fixed from the start. When the last gradient of a bucket has been
+///   accumulated during backward (`registerPostAccumulateGradHook`), its average starts with a
 ///   non-blocking `MPI_Iallreduce`, so communication overlaps the rest of the backward
 ///   pass; the last gradient of the model waits for all of them, so `backward()` returns
-///   with averaged gradients.
-/// - With `broadcastBuffers` (the default), every forward pass in gradient mode first
-///   broadcasts rank 0's buffers (batch-norm running statistics): batch statistics are
-///   each rank's own, running statistics are rank 0's.
+///   with averaged gradients. Open MPI advances a non-blocking collective only inside MPI
+///   calls, so every gradient hook also tests the collectives in flight (`MPI_Test`).
+/// - With `broadcastBuffers` (the default), a forward pass first broadcasts rank 0's
+///   buffers (batch-norm running statistics) unless the previous forward ran without
+///   gradients or inside `noSync`: batch statistics are each rank's own, running
+///   statistics are rank 0's.
 /// - Inside `noSync { }` gradients accumulate locally; the next backward outside it
 ///   averages the accumulated sums.
 /// - The state dict has the wrapped module's keys, without PyTorch's `module.` prefix, so
@@ -57,6 +61,8 @@ public final class DistributedDataParallel: Module {
     private var synchronising = false
     private var readyBuckets = 0
     private var syncEnabled = true
+    /// Whether the last forward was in gradient mode outside `noSync` (true before the first).
+    private var requireForwardSync = true
 
     public override class var keyOverrides: [String: String] { ["module": ""] }
 
@@ -114,22 +120,24 @@ public final class DistributedDataParallel: Module {
         return buckets
     }
 
-    /// Broadcasts rank 0's buffers (when asked), arms gradient averaging for the coming
-    /// backward (in gradient mode, outside `noSync`), and runs the wrapped module.
+    /// Broadcasts rank 0's buffers (when asked, and when the previous forward was a
+    /// synchronised one, as PyTorch's `require_forward_param_sync`), arms gradient
+    /// averaging for the coming backward (in gradient mode, outside `noSync`, whether or
+    /// not the module is in training mode, as PyTorch's), and runs the wrapped module.
     public override func forward(_ input: Tensor) -> Tensor {
         if buckets.contains(where: \.isPartlyReady) {
             let missing = buckets.indices.flatMap { b in zip(bucketNames[b], buckets[b].ready).filter { !$0.1 }.map(\.0) }
             preconditionFailure("DistributedDataParallel: the previous backward produced no gradient for \(missing.joined(separator: ", ")), so the reduction of their buckets never finished. Set requiresGrad = false on parameters the loss does not use.")
         }
-        let gradMode = Tensor.isGradEnabled
-        if gradMode && syncEnabled && broadcastBuffers && Distributed.worldSize > 1 {
+        if requireForwardSync && broadcastBuffers && Distributed.worldSize > 1 {
             do {
                 for buffer in module.buffers() { try Distributed.broadcast(buffer, from: 0) }
             } catch {
                 preconditionFailure("DistributedDataParallel: broadcasting buffers: \(error)")
             }
         }
-        synchronising = gradMode && syncEnabled && training
+        synchronising = Tensor.isGradEnabled && syncEnabled
+        requireForwardSync = synchronising
         readyBuckets = 0
         return module(input)
     }

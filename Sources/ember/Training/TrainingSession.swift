@@ -33,15 +33,21 @@ struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBa
     let info: [String: String]
     /// How the optimizer is described in the run's header line.
     let optimizerDescription: String
+    /// The job this process is a rank of (`--distributed`): only rank 0 writes the run
+    /// folder, and the training sampler's epoch advances after each epoch.
+    var distributed: DistributedTraining? = nil
 
     private var table: MetricsTable { MetricsTable(validName: validName) }
 
     func run() throws -> RunResult {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let writes = distributed?.isPrimary ?? true
+        if writes { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
         if let resume = options.resume {
             try restore(from: URL(fileURLWithPath: resume))
             print("resumed \(title) from \(resume) after epoch \(trainer.history.last?.epoch ?? 0)")
         }
+        let sampler = train.sampler as? DistributedSampler
+        sampler?.setEpoch(trainer.history.count)
         var progress: ProgressBar?
         let phaseNames = (train: "train", valid: validName.padding(toLength: 5, withPad: " ", startingAt: 0))
         trainer.onBatch = { [unowned trainer] step in
@@ -52,10 +58,13 @@ struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBa
             progress?.update(done: step.batch, samples: step.samples, loss: step.loss, accuracy: step.accuracy)
             if step.batch == step.batches { progress?.finish() }
         }
-        print("\n\(title): \(options.epochs) epochs, batch \(options.batchSize), \(optimizerDescription) -> \(folder.path)")
+        let batch = distributed?.describe(batchSize: options.batchSize) ?? "\(options.batchSize)"
+        print("\n\(title): \(options.epochs) epochs, batch \(batch), \(optimizerDescription) -> \(folder.path)")
         print(table.header)
         try trainer.fit(train: train, valid: valid, epochs: options.epochs) { metrics in
+            sampler?.setEpoch(metrics.epoch)
             print(table.row(metrics))
+            guard writes else { return }
             try AtomicFile.write(Data(table.csv(trainer.history).utf8), to: folder.appendingPathComponent("metrics.csv"))
             let plot = SVGPlot.training(runs: [(title, trainer.history)], validName: validName)
             try AtomicFile.write(Data(plot.utf8), to: folder.appendingPathComponent("plot.svg"))
