@@ -17,7 +17,8 @@ import Ember
 /// ```
 ///
 /// What it does, as PyTorch's does:
-/// - At construction, rank 0's parameters and buffers are broadcast to every rank.
+/// - At construction, rank 0's parameters and (with `broadcastBuffers`) buffers are
+///   broadcast to every rank.
 /// - Parameters that require gradients are grouped into buckets in reverse registration
 ///   order (roughly the order backward produces their gradients): a bucket closes once it
 ///   reaches 1 MB for the first (`dist._DEFAULT_FIRST_BUCKET_BYTES`), `bucketCapMB` (25 MB)
@@ -66,8 +67,8 @@ public final class DistributedDataParallel: Module {
 
     public override class var keyOverrides: [String: String] { ["module": ""] }
 
-    /// Wraps `module` for data-parallel training: broadcasts rank 0's parameters and
-    /// buffers and builds the gradient buckets (`bucketCapMB` megabytes each; PyTorch's 25).
+    /// Wraps `module` for data-parallel training: broadcasts rank 0's parameters (and
+    /// buffers, with `broadcastBuffers`) and builds the gradient buckets (`bucketCapMB` megabytes each; PyTorch's 25).
     /// - Throws: `DistributedError` when the group is not initialized or a broadcast fails.
     public init(_ module: Module, bucketCapMB: Double = 25, broadcastBuffers: Bool = true) throws(DistributedError) {
         precondition(bucketCapMB > 0, "DistributedDataParallel: bucketCapMB must be positive, got \(bucketCapMB)")
@@ -87,7 +88,9 @@ public final class DistributedDataParallel: Module {
         bucketNames = indices.map { $0.map { named[$0].name } }
         super.init()
         for parameter in module.parameters() { try Distributed.broadcast(parameter, from: 0) }
-        for buffer in module.buffers() { try Distributed.broadcast(buffer, from: 0) }
+        if broadcastBuffers {
+            for buffer in module.buffers() { try Distributed.broadcast(buffer, from: 0) }
+        }
         for (b, bucket) in buckets.enumerated() {
             for (i, parameter) in bucket.parameters.enumerated() {
                 hooks.append(parameter.registerPostAccumulateGradHook { [unowned self] _ in

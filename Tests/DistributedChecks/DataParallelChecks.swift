@@ -17,9 +17,11 @@ enum DataParallelChecks {
 
     /// A fresh model whose initial weights differ per rank (DDP must broadcast rank 0's),
     /// wrapped, and an unwrapped twin starting from the broadcast weights.
-    static func replicas<M: Module>(_ make: () -> M, bucketCapMB: Double = 25) throws -> (DistributedDataParallel, M, Bool) {
+    static func replicas<M: Module>(
+        _ make: () -> M, bucketCapMB: Double = 25, broadcastBuffers: Bool = true
+    ) throws -> (DistributedDataParallel, M, Bool) {
         manualSeed(UInt64(100 + Distributed.rank))
-        let ddp = try DistributedDataParallel(make(), bucketCapMB: bucketCapMB)
+        let ddp = try DistributedDataParallel(make(), bucketCapMB: bucketCapMB, broadcastBuffers: broadcastBuffers)
         let reference = make()
         try reference.loadStateDict(ddp.stateDict())
         let keysOK = ddp.stateDictKeys() == reference.stateDictKeys() && !ddp.stateDictKeys().contains { $0.hasPrefix("module.") }
@@ -109,14 +111,20 @@ enum DataParallelChecks {
         let perRank = 16
         let steps = 10
         let data = data(count: steps * perRank * world, side: 8)
-        let (ddp, reference, constructed) = try replicas { BatchNormNet() }
         let samplers = (0..<world).map { DistributedSampler(data, numReplicas: world, rank: $0, shuffle: false) }
-        let optimizer = SGD(ddp.parameters(), lr: 0.05, momentum: 0.9)
-        for batch in DataLoader(data, batchSize: perRank, sampler: samplers[Distributed.rank]) {
-            optimizer.zeroGrad()
-            crossEntropy(ddp(batch[0]), batch[1]).backward()
-            optimizer.step()
+        func train(_ ddp: DistributedDataParallel) {
+            let optimizer = SGD(ddp.parameters(), lr: 0.05, momentum: 0.9)
+            for batch in DataLoader(data, batchSize: perRank, sampler: samplers[Distributed.rank]) {
+                optimizer.zeroGrad()
+                crossEntropy(ddp(batch[0]), batch[1]).backward()
+                optimizer.step()
+            }
         }
+        let (ddp, reference, constructed) = try replicas { BatchNormNet() }
+        train(ddp)
+        // The control: without the broadcast, ranks other than 0 keep statistics of their own.
+        let unsynchronised = try replicas({ BatchNormNet() }, broadcastBuffers: false).0
+        train(unsynchronised)
 
         let referenceOptimizer = SGD(reference.parameters(), lr: 0.05, momentum: 0.9)
         let loaders = samplers.map { Array(DataLoader(data, batchSize: perRank, sampler: $0)) }
@@ -137,12 +145,16 @@ enum DataParallelChecks {
         let parameters = worst(ddp.parameters(), reference.parameters())
         let buffers = worst(ddp.buffers(), buffersAfter[Distributed.rank])
         let perRankStatistics = world == 1 || worst(buffersAfter[0], buffersAfter[1]) > 1e-3
+        let control = worst(unsynchronised.buffers(), buffersAfter[Distributed.rank])
+        let controlOK = Distributed.rank == 0 ? control <= tolerance : control > 1e-3
         let identical = try identicalOnAllRanks(ddp.parameters())
         return constructed
             && report("batch norm: parameters vs the simulation", parameters <= tolerance, "max relative difference \(parameters)")
             && report("batch norm: buffers are rank 0's updated by this rank's batch", buffers <= tolerance && perRankStatistics,
                       "max relative difference \(buffers)")
             && report("batch norm: parameters bit-identical across ranks", identical)
+            && report("batch norm: broadcastBuffers false keeps each rank's own statistics", controlOK,
+                      "max relative difference \(control) from the broadcast rule")
     }
 
     /// Gradient accumulation: a backward inside `noSync` keeps local gradients, the next
