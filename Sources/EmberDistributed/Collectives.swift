@@ -9,7 +9,7 @@ extension Distributed {
     public static func allReduce(_ tensor: Tensor, op: ReduceOp = .sum) throws(DistributedError) {
         let group = try group()
         let mpiOp = op.mpiOp(for: tensor.dtype)
-        try requireContiguous(tensor, "allReduce")
+        requireContiguous(tensor, "allReduce")
         try tensor.withUnsafeMutableRawBytes { (bytes) throws(DistributedError) in
             try check(MPI_Allreduce(ember_mpi_in_place(), bytes.baseAddress, Int32(tensor.numel),
                                     tensor.dtype.mpiType, mpiOp, group.world), "MPI_Allreduce")
@@ -24,7 +24,7 @@ extension Distributed {
     public static func allReduceAsync(_ tensor: Tensor, op: ReduceOp = .sum) throws(DistributedError) -> DistributedWork {
         let group = try group()
         let mpiOp = op.mpiOp(for: tensor.dtype)
-        try requireContiguous(tensor, "allReduceAsync")
+        requireContiguous(tensor, "allReduceAsync")
         var request: MPI_Request? = ember_mpi_request_null()
         try tensor.withUnsafeMutableRawBytes { (bytes) throws(DistributedError) in
             try check(MPI_Iallreduce(ember_mpi_in_place(), bytes.baseAddress, Int32(tensor.numel),
@@ -39,7 +39,7 @@ extension Distributed {
         let group = try group()
         precondition((0..<group.worldSize).contains(source),
                      "broadcast: source rank \(source) is not in 0..<\(group.worldSize)")
-        try requireContiguous(tensor, "broadcast")
+        requireContiguous(tensor, "broadcast")
         try tensor.withUnsafeMutableRawBytes { (bytes) throws(DistributedError) in
             try check(MPI_Bcast(bytes.baseAddress, Int32(tensor.numel), tensor.dtype.mpiType,
                                 Int32(source), group.world), "MPI_Bcast")
@@ -67,7 +67,7 @@ extension Distributed {
         try check(MPI_Barrier(try group().world), "MPI_Barrier")
     }
 
-    private static func requireContiguous(_ tensor: Tensor, _ name: String) throws(DistributedError) {
+    private static func requireContiguous(_ tensor: Tensor, _ name: String) {
         precondition(tensor.isContiguous, "\(name): the tensor of shape \(tensor.shape) must be contiguous (in place, like PyTorch's)")
     }
 }
