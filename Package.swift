@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "Ember", targets: ["Ember"]),
         .library(name: "EmberVision", targets: ["EmberVision"]),
         .library(name: "EmberTensorBoard", targets: ["EmberTensorBoard"]),
+        .library(name: "EmberDistributed", targets: ["EmberDistributed"]),
         .executable(name: "ember", targets: ["ember"]),
     ],
     dependencies: [
@@ -27,6 +28,9 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "CEmberKernels"),
         .target(
             name: "Ember",
@@ -41,18 +45,25 @@ let package = Package(
             name: "EmberTensorBoard",
             dependencies: ["Ember", "EmberVision", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Protos"]),
+            name: "EmberDistributed",
+            dependencies: ["Ember", "CMPI"]),
         .executableTarget(
             name: "ember",
             dependencies: [
                 "Ember",
                 "EmberVision",
                 "EmberTensorBoard",
+                "EmberDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "EmberBench",
             dependencies: ["EmberVision"],
             path: "Benchmarks/Ember"),
+        .executableTarget(
+            name: "EmberDistributedBench",
+            dependencies: ["EmberDistributed", "EmberVision"],
+            path: "Benchmarks/Distributed"),
         .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
         .executableTarget(
             name: "FuzzImageDecoder",
@@ -82,6 +93,10 @@ let package = Package(
             name: "FuzzIDX",
             dependencies: ["EmberVision", "CFuzzerDriver"],
             path: "Fuzz/FuzzIDX"),
+        .executableTarget(
+            name: "DistributedChecks",
+            dependencies: ["EmberDistributed", "EmberVision"],
+            path: "Tests/DistributedChecks"),
         .testTarget(
             name: "EmberTests",
             dependencies: ["Ember"]),
@@ -91,6 +106,8 @@ let package = Package(
         .testTarget(
             name: "EmberTensorBoardTests",
             dependencies: ["EmberTensorBoard"]),
+            name: "EmberDistributedTests",
+            dependencies: ["EmberDistributed"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["ember", "EmberVision", "EmberTensorBoard"]),

@@ -89,6 +89,27 @@ private func expectEqual(_ a: [String: Tensor], _ b: [String: Tensor], sourceLoc
         #expect(metrics.accuracy == Double(correct) / 10 && metrics.samples == 10)
     }
 
+    /// `reducePhase` sees each phase's own figures and what it returns is what the trainer
+    /// records and picks the best epoch by (a distributed run sums over ranks there).
+    @Test func reducePhaseReplacesTheRecordedFigures() throws {
+        let model = Linear(2, 2)
+        let data = signData(count: 8, flipped: false, seed: 1)
+        let trainer = ClassifierTrainer(model: model, optimizer: SGD(model.parameters(), lr: 0.1))
+        var seen: [Int] = []
+        trainer.reducePhase = { metrics in
+            seen.append(metrics.samples)
+            var combined = metrics
+            combined.samples *= 2
+            combined.accuracy = seen.count == 2 ? 0.75 : 0.25
+            return combined
+        }
+        let history = try trainer.fit(train: DataLoader(data, batchSize: 4), valid: DataLoader(data, batchSize: 4), epochs: 1)
+        #expect(seen == [8, 8])
+        #expect(history[0].train.samples == 16 && history[0].valid.samples == 16)
+        #expect(history[0].train.accuracy == 0.25 && history[0].valid.accuracy == 0.75)
+        #expect(trainer.bestAccuracy == 0.75)
+    }
+
     @Test func aFrozenBackboneKeepsItsWeightsAndBatchNormStatistics() throws {
         manualSeed(6)
         let backbone = Sequential([Linear(2, 8), BatchNorm1d(8), ReLU()])

@@ -48,18 +48,31 @@ enum Autograd {
     static func run(root: Tensor, seed: Tensor, retainGraph: Bool, detectAnomaly: Bool) throws(AnomalyError) {
         guard let rootNode = root.impl.gradFn else {
             accumulate(seed, into: root.impl)
+            root.impl.gradHooks?.run(root)
             return
         }
         // Count, for every node, how many graph edges point at it, so a node runs only
         // once all of its output's gradient contributions have arrived.
+        // Leaves with post-accumulate-grad hooks are counted the same way, so their hooks
+        // run once their last contribution of this pass is in.
         var pending: [ObjectIdentifier: Int] = [:]
+        var hookedLeafPending: [ObjectIdentifier: Int] = [:]
         var stack = [rootNode]
         var seen: Set<ObjectIdentifier> = [ObjectIdentifier(rootNode)]
         while let node = stack.popLast() {
-            for case .node(let next)? in node.edges {
-                let id = ObjectIdentifier(next)
-                pending[id, default: 0] += 1
-                if seen.insert(id).inserted { stack.append(next) }
+            for edge in node.edges {
+                switch edge {
+                case .node(let next)?:
+                    let id = ObjectIdentifier(next)
+                    pending[id, default: 0] += 1
+                    if seen.insert(id).inserted { stack.append(next) }
+                case .leaf(let impl)?:
+                    if let hooks = impl.gradHooks, !hooks.isEmpty {
+                        hookedLeafPending[ObjectIdentifier(impl), default: 0] += 1
+                    }
+                case nil:
+                    break
+                }
             }
         }
 
@@ -91,6 +104,10 @@ enum Autograd {
                 switch edge {
                 case .leaf(let impl):
                     if let grad { accumulate(grad, into: impl) }
+                    if let hooks = impl.gradHooks, let count = hookedLeafPending[ObjectIdentifier(impl)] {
+                        hookedLeafPending[ObjectIdentifier(impl)] = count - 1
+                        if count == 1, impl.grad != nil { hooks.run(Tensor(impl: impl)) }
+                    }
                 case .node(let next):
                     let nextID = ObjectIdentifier(next)
                     if let grad {

@@ -16,7 +16,8 @@ import Synchronization
 ///   need `collate:`.
 /// - Shuffling: each iteration draws a new permutation, from `generator` when one is given
 ///   (its state carries over from epoch to epoch) or else from the default generator, so
-///   `manualSeed` makes runs reproducible.
+///   `manualSeed` makes runs reproducible. A `sampler` (such as `DistributedSampler`)
+///   gives the indices instead, as PyTorch's `sampler=` does.
 /// - Workers: with `numWorkers > 0`, that many background threads load batches ahead of
 ///   the loop, at most `numWorkers * prefetchFactor` of them, and hand them over in order.
 ///   Random numbers drawn while loading (random transforms) come from a generator of the
@@ -49,6 +50,9 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
     public let numWorkers: Int
     /// Batches loaded ahead per worker.
     public let prefetchFactor: Int
+    /// Where each epoch's indices come from when not `0..<count` or a shuffle of it
+    /// (`sampler=`, e.g. a `DistributedSampler`); exclusive with `shuffle`.
+    public let sampler: (any Sampler)?
     private let load: @Sendable ([Int]) throws -> Batch
     private let generator: SharedGenerator?
 
@@ -56,31 +60,32 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
     /// batch in order.
     public init(
         _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
-        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil,
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil, sampler: (any Sampler)? = nil,
         collate: @escaping @Sendable ([D.Sample]) -> Batch
     ) {
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
-                  prefetchFactor: prefetchFactor, generator: generator, load: Self.collating(dataset, collate))
+                  prefetchFactor: prefetchFactor, generator: generator, sampler: sampler, load: Self.collating(dataset, collate))
     }
 
     /// The default-collation initialisers: the data set's `batch(at:)` when it produces
     /// `Batch`, else `collate` over single samples.
     init(
         _ dataset: D, batchSize: Int, shuffle: Bool, dropLast: Bool, numWorkers: Int,
-        prefetchFactor: Int, generator: Generator?, defaultCollate collate: @escaping @Sendable ([D.Sample]) -> Batch
+        prefetchFactor: Int, generator: Generator?, sampler: (any Sampler)?, defaultCollate collate: @escaping @Sendable ([D.Sample]) -> Batch
     ) {
         let batched = (dataset as? any BatchedDataset).flatMap { Self.batchLoader($0) }
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
-                  prefetchFactor: prefetchFactor, generator: generator,
+                  prefetchFactor: prefetchFactor, generator: generator, sampler: sampler,
                   load: batched ?? Self.collating(dataset, collate))
     }
 
     private init(
         _ dataset: D, batchSize: Int, shuffle: Bool, dropLast: Bool, numWorkers: Int,
-        prefetchFactor: Int, generator: Generator?, load: @escaping @Sendable ([Int]) throws -> Batch
+        prefetchFactor: Int, generator: Generator?, sampler: (any Sampler)?, load: @escaping @Sendable ([Int]) throws -> Batch
     ) {
         precondition(batchSize > 0, "DataLoader: batchSize should be a positive integer value, but got batchSize=\(batchSize)")
         precondition(numWorkers >= 0, "DataLoader: numWorkers should be non-negative, but got numWorkers=\(numWorkers)")
+        precondition(sampler == nil || !shuffle, "DataLoader: sampler option is mutually exclusive with shuffle")
         precondition(prefetchFactor > 0, "DataLoader: prefetchFactor should be positive, but got prefetchFactor=\(prefetchFactor)")
         self.dataset = dataset
         self.batchSize = batchSize
@@ -90,6 +95,7 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
         self.prefetchFactor = prefetchFactor
         self.load = load
         self.generator = generator.map(SharedGenerator.init)
+        self.sampler = sampler
     }
 
     /// Reads each sample of a batch, then collates them.
@@ -107,7 +113,8 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
 
     /// The number of batches in one epoch (`len(loader)`).
     public var count: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        let samples = sampler?.count ?? dataset.count
+        return dropLast ? samples / batchSize : (samples + batchSize - 1) / batchSize
     }
 
     /// `count`, so `Array(loader)` reserves the right size.
@@ -115,15 +122,17 @@ public struct DataLoader<D: Dataset, Batch>: Sequence {
 
     /// Starts an epoch: draws the order (when shuffling) and, with workers, starts them.
     public func makeIterator() -> Iterator {
-        let n = dataset.count
         let order: [Int]
-        if !shuffle {
-            order = Array(0..<n)
+        if let sampler {
+            order = sampler.indices()
+        } else if !shuffle {
+            order = Array(0..<dataset.count)
         } else if let generator {
-            order = generator.state.withLock { $0.permutation(n) }
+            order = generator.state.withLock { $0.permutation(dataset.count) }
         } else {
-            order = DefaultGenerator.with { $0.permutation(n) }
+            order = DefaultGenerator.with { $0.permutation(dataset.count) }
         }
+        let n = order.count
         let batches = (0..<count).map { b in Array(order[(b * batchSize)..<Swift.min((b + 1) * batchSize, n)]) }
         guard numWorkers > 0 else { return Iterator(batches: batches, load: load, workers: 0, prefetch: 0) }
         let baseSeed = DefaultGenerator.with { $0.next() }
@@ -194,10 +203,10 @@ extension DataLoader where D.Sample == Tensor, Batch == Tensor {
     /// A loader over tensor samples, batched by stacking them.
     public init(
         _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
-        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil, sampler: (any Sampler)? = nil
     ) {
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
-                  prefetchFactor: prefetchFactor, generator: generator, defaultCollate: defaultCollate)
+                  prefetchFactor: prefetchFactor, generator: generator, sampler: sampler, defaultCollate: defaultCollate)
     }
 }
 
@@ -205,10 +214,10 @@ extension DataLoader where D.Sample == (Tensor, Tensor), Batch == (Tensor, Tenso
     /// A loader over `(input, target)` tensor pairs, each stacked.
     public init(
         _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
-        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil, sampler: (any Sampler)? = nil
     ) {
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
-                  prefetchFactor: prefetchFactor, generator: generator, defaultCollate: defaultCollate)
+                  prefetchFactor: prefetchFactor, generator: generator, sampler: sampler, defaultCollate: defaultCollate)
     }
 }
 
@@ -216,10 +225,10 @@ extension DataLoader where D.Sample == (Tensor, Int), Batch == (Tensor, Tensor) 
     /// A loader over `(input, label)` samples: inputs stacked, labels as an int64 tensor.
     public init(
         _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
-        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil, sampler: (any Sampler)? = nil
     ) {
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
-                  prefetchFactor: prefetchFactor, generator: generator, defaultCollate: defaultCollate)
+                  prefetchFactor: prefetchFactor, generator: generator, sampler: sampler, defaultCollate: defaultCollate)
     }
 }
 
@@ -227,9 +236,9 @@ extension DataLoader where D.Sample == [Tensor], Batch == [Tensor] {
     /// A loader over arrays of tensors (`TensorDataset`): each position stacked.
     public init(
         _ dataset: D, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false,
-        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil
+        numWorkers: Int = 0, prefetchFactor: Int = 2, generator: Generator? = nil, sampler: (any Sampler)? = nil
     ) {
         self.init(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, numWorkers: numWorkers,
-                  prefetchFactor: prefetchFactor, generator: generator, defaultCollate: defaultCollate)
+                  prefetchFactor: prefetchFactor, generator: generator, sampler: sampler, defaultCollate: defaultCollate)
     }
 }

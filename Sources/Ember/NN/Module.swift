@@ -61,6 +61,8 @@ open class Module: CustomStringConvertible {
     /// name, by Swift property name: torchvision's Inception v3 has children named
     /// `Conv2d_1a_3x3` and `AuxLogits`, so `Inception3` maps `conv2d_1a_3x3` and
     /// `auxLogits` to them. Each class's own map applies to the properties it declares.
+    /// An empty key makes a child transparent: its parameters, buffers and children are
+    /// named as if they were the parent's own (`DistributedDataParallel`'s `module`).
     open class var keyOverrides: [String: String] { [:] }
 
     // MARK: Modes
@@ -181,7 +183,7 @@ open class Module: CustomStringConvertible {
     }
 
     static func join(_ prefix: String, _ name: String) -> String {
-        prefix.isEmpty ? name : "\(prefix).\(name)"
+        prefix.isEmpty ? name : name.isEmpty ? prefix : "\(prefix).\(name)"
     }
 
     // MARK: Hooks
@@ -194,27 +196,24 @@ open class Module: CustomStringConvertible {
     @discardableResult
     public func registerForwardHook(_ hook: @escaping ForwardHook) -> HookHandle {
         nextHookID += 1
-        forwardHooks.append((nextHookID, hook))
-        return HookHandle(module: self, id: nextHookID)
-    }
-
-    fileprivate func removeForwardHook(id: Int) {
-        forwardHooks.removeAll { $0.id == id }
+        let id = nextHookID
+        forwardHooks.append((id, hook))
+        return HookHandle { [weak self] in self?.forwardHooks.removeAll { $0.id == id } }
     }
 }
 
-/// Removes a hook registered with `registerForwardHook` (PyTorch's `RemovableHandle`).
+/// Removes a hook registered with `registerForwardHook` or
+/// `registerPostAccumulateGradHook` (PyTorch's `RemovableHandle`).
 public final class HookHandle {
-    private weak var module: Module?
-    private let id: Int
+    private var removal: (() -> Void)?
 
-    fileprivate init(module: Module, id: Int) {
-        self.module = module
-        self.id = id
+    init(removal: @escaping () -> Void) {
+        self.removal = removal
     }
 
     /// Unregisters the hook; calling it again does nothing.
     public func remove() {
-        module?.removeForwardHook(id: id)
+        removal?()
+        removal = nil
     }
 }

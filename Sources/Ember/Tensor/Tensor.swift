@@ -101,6 +101,8 @@ final class TensorImpl {
     /// The indices a `MaxPool2d(returnIndices: true)` found for these values, so that
     /// `MaxUnpool2d` can take the values alone (`unpool(pool(x))`).
     var maxPoolIndices: Tensor?
+    /// Hooks run when a backward pass has accumulated this leaf's gradient; nil when none.
+    var gradHooks: GradHooks?
 
     init(storage: TensorStorage, shape: [Int], strides: [Int], offset: Int, dtype: DType) {
         self.storage = storage

@@ -38,6 +38,10 @@ public final class ClassifierTrainer {
     public let prepare: (Tensor) -> Tensor
     /// Called after every batch with the phase's running figures.
     public var onBatch: ((BatchProgress) -> Void)?
+    /// Combines each phase's figures with those of the other processes of a distributed
+    /// run (summing them over the ranks) before they are recorded and compared; nil for
+    /// a single process.
+    public var reducePhase: ((PhaseMetrics) throws -> PhaseMetrics)?
 
     /// Every epoch so far, in order.
     public private(set) var history: [EpochMetrics] = []
@@ -163,8 +167,9 @@ public final class ClassifierTrainer {
                                    loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen)))
         }
         let samples = max(seen, 1)
-        return PhaseMetrics(loss: lossSum / Double(samples), accuracy: Double(correct) / Double(samples),
-                            samples: seen, seconds: Date().timeIntervalSince(start))
+        let metrics = PhaseMetrics(loss: lossSum / Double(samples), accuracy: Double(correct) / Double(samples),
+                                   samples: seen, seconds: Date().timeIntervalSince(start))
+        return try reducePhase?(metrics) ?? metrics
     }
 }
 

@@ -19,7 +19,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Run folder for metrics, plots and checkpoints.") var out: String = "runs"
     @Option(help: "Resume from a checkpoint written by an earlier run (its last.safetensors).") var resume: String?
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Threads for kernels (default: all cores).") var threads: Int?
+    @Option(help: "Threads for kernels (default: all cores; with --distributed, the cores divided among the ranks on each machine).") var threads: Int?
     @Flag(inversion: .prefixedNo, help: "Write TensorBoard event files into the run folder.") var tensorboard = true
 
     /// `--lr`, or the classifiers' default 0.01.

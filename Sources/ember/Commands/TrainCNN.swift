@@ -11,6 +11,7 @@ struct TrainCNN: ParsableCommand {
     @Option(help: "Optimizer: sgd or adam.") var optimizer: OptimizerChoice = .sgd
     @Option(help: "SGD momentum.") var momentum: Float = 0.9
     @OptionGroup var options: TrainingOptions
+    @OptionGroup var distribution: DistributedOption
 
     func validate() throws {
         guard momentum >= 0 else { throw ValidationError("--momentum cannot be negative, got \(momentum)") }
@@ -18,13 +19,15 @@ struct TrainCNN: ParsableCommand {
 
     func run() throws {
         if let threads = options.threads { setNumThreads(threads) }
+        let distributed = try DistributedTraining.start(distribution, options)
         let data = try MNISTData(root: options.data)
         print("data: \(data.root) (\(data.train.count) train, \(data.test.count) test images)")
         let (lr, momentum) = (options.learningRate, momentum)
-        let session = data.session(
+        let session = try data.session(
             .cnn, folder: URL(fileURLWithPath: options.out).appendingPathComponent("cnn"), options: options,
             makeOptimizer: { [optimizer] in optimizer.make($0, lr: lr, momentum: momentum) },
-            optimizerDescription: optimizer.describe(lr: lr, momentum: momentum))
+            optimizerDescription: optimizer.describe(lr: lr, momentum: momentum), distributed: distributed)
         _ = try session.run()
+        try distributed?.finish()
     }
 }

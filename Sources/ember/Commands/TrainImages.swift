@@ -37,6 +37,7 @@ struct TrainImages: ParsableCommand {
     @Option(help: "StepLR's factor.") var gamma: Float = 0.1
     @Option(help: "Use only each class's first N training images (in sorted order).") var trainPerClass: Int?
     @OptionGroup var options: TrainingOptions
+    @OptionGroup var distribution: DistributedOption
 
     private var size: Int { imageSize ?? (model == "simplecnn" ? 32 : 224) }
 
@@ -53,11 +54,13 @@ struct TrainImages: ParsableCommand {
             guard freeze == .backbone else { throw ValidationError("--precompute-features needs --freeze backbone") }
             guard !augment else { throw ValidationError("--precompute-features computes each image's features once: it cannot be combined with --augment") }
             guard options.resume == nil else { throw ValidationError("--precompute-features runs are not resumable; start it again") }
+            guard !distribution.distributed else { throw ValidationError("--precompute-features trains the head in one process; leave out --distributed") }
         }
     }
 
     func run() throws {
         if let threads = options.threads { setNumThreads(threads) }
+        let distributed = try DistributedTraining.start(distribution, options)
         let root = options.data!
         let imageNet = weights.map { !FileManager.default.fileExists(atPath: $0) } ?? false
         let data = try ImageData(root: root, imageSize: size, augment: augment,
@@ -77,8 +80,11 @@ struct TrainImages: ParsableCommand {
         let optimizer = self.optimizer.make(network.parameters().filter(\.requiresGrad), lr: options.learningRate,
                                             momentum: momentum, weightDecay: weightDecay)
         let scheduler = stepSize.map { StepLR(optimizer, stepSize: $0, gamma: gamma) }
-        let train = DataLoader(data.train, batchSize: options.batchSize, shuffle: true, numWorkers: options.workers)
-        let valid = DataLoader(data.valid, batchSize: options.batchSize, numWorkers: options.workers)
+        let sampler = distributed?.trainSampler(data.train, seed: options.seed)
+        let train = DataLoader(data.train, batchSize: options.batchSize, shuffle: sampler == nil, numWorkers: options.workers,
+                               sampler: sampler)
+        let validIndices = distributed?.validIndices(count: data.valid.count) ?? Array(0..<data.valid.count)
+        let valid = DataLoader(Subset(data.valid, indices: validIndices), batchSize: options.batchSize, numWorkers: options.workers)
         var description = self.optimizer.describe(lr: options.learningRate, momentum: momentum, weightDecay: weightDecay)
         if let stepSize { description += ", StepLR(\(stepSize), \(gamma))" }
         if freeze == .backbone { description += ", backbone frozen" }
@@ -88,7 +94,7 @@ struct TrainImages: ParsableCommand {
         func session<T, V, TB, VB>(_ trainer: ClassifierTrainer, _ train: DataLoader<T, TB>, _ valid: DataLoader<V, VB>) -> TrainingSession<T, V, TB, VB> {
             TrainingSession(title: model, architecture: model, folder: folder, options: options, model: network,
                             trainer: trainer, train: train, valid: valid, validName: "valid", info: info,
-                            optimizerDescription: description)
+                            optimizerDescription: description, distributed: distributed)
         }
         if precomputeFeatures {
             let head = ImageModel.head(of: network).module
@@ -101,11 +107,16 @@ struct TrainImages: ParsableCommand {
             _ = try session(trainer, DataLoader(trainFeatures, batchSize: options.batchSize, shuffle: true),
                             DataLoader(validFeatures, batchSize: options.batchSize)).run()
         } else {
-            let trainer = ClassifierTrainer(model: network, optimizer: optimizer, scheduler: scheduler, frozen: backbone)
+            let trainer = ClassifierTrainer(model: try distributed?.wrap(network) ?? network, optimizer: optimizer,
+                                            scheduler: scheduler, frozen: backbone)
+            distributed?.reduceMetrics(of: trainer)
             _ = try session(trainer, train, valid).run()
         }
-        try ValidationReport(model: network, valid: data.valid, normalization: data.normalization, batchSize: options.batchSize)
-            .run(writingTo: folder)
-        try RunReport.write(title: model, folder: folder)
+        if distributed?.isPrimary ?? true {
+            try ValidationReport(model: network, valid: data.valid, normalization: data.normalization, batchSize: options.batchSize)
+                .run(writingTo: folder)
+            try RunReport.write(title: model, folder: folder)
+        }
+        try distributed?.finish()
     }
 }

@@ -19,6 +19,7 @@ struct TrainMLP: ParsableCommand {
     @Option(help: "Which net: \(ModelChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: ModelChoice = .all
     @OptionGroup var options: TrainingOptions
+    @OptionGroup var distribution: DistributedOption
 
     func validate() throws {
         if options.resume != nil && model == .all {
@@ -28,18 +29,20 @@ struct TrainMLP: ParsableCommand {
 
     func run() throws {
         if let threads = options.threads { setNumThreads(threads) }
+        let distributed = try DistributedTraining.start(distribution, options)
         let data = try MNISTData(root: options.data)
         let kinds = model == .all ? TutorialMLP.allCases : [TutorialMLP(rawValue: model.rawValue)!]
         print("data: \(data.root) (\(data.train.count) train, \(data.test.count) test images)")
         var results: [(kind: TutorialMLP, run: RunResult)] = []
         for kind in kinds {
             let folder = URL(fileURLWithPath: options.out).appendingPathComponent("mlp-\(kind.rawValue)")
-            let session = data.session(
+            let session = try data.session(
                 Architecture(mlp: kind), folder: folder, options: options,
-                makeOptimizer: { SGD($0, lr: options.learningRate) }, optimizerDescription: "SGD lr \(options.learningRate)")
+                makeOptimizer: { SGD($0, lr: options.learningRate) }, optimizerDescription: "SGD lr \(options.learningRate)",
+                distributed: distributed)
             results.append((kind, try session.run()))
         }
-        if results.count > 1 {
+        if results.count > 1 && distributed?.isPrimary ?? true {
             let table = ComparisonTable.render(results.map { ($0.kind.title, $0.run) })
             print("\n" + table)
             let folder = URL(fileURLWithPath: options.out)
@@ -47,5 +50,6 @@ struct TrainMLP: ParsableCommand {
             let plot = SVGPlot.training(runs: results.map { ($0.kind.title, $0.run.history) })
             try AtomicFile.write(Data(plot.utf8), to: folder.appendingPathComponent("mlp-comparison.svg"))
         }
+        try distributed?.finish()
     }
 }

@@ -30,30 +30,38 @@ struct MNISTData {
         return Compose<Image, Tensor>(resize + [ToTensor(), Normalize(mean: [0.5], std: [0.5])])
     }
 
-    func trainLoader(batchSize: Int, workers: Int) -> Loader {
-        DataLoader(train, batchSize: batchSize, shuffle: true, numWorkers: workers)
+    /// Shuffled batches of the train split; in a distributed run, of this rank's shard.
+    func trainLoader(batchSize: Int, workers: Int, distributed: DistributedTraining? = nil, seed: UInt64 = 0) -> Loader {
+        let sampler = distributed?.trainSampler(train, seed: seed)
+        return DataLoader(train, batchSize: batchSize, shuffle: sampler == nil, numWorkers: workers, sampler: sampler)
     }
 
-    func testLoader(batchSize: Int, workers: Int) -> Loader {
-        DataLoader(test, batchSize: batchSize, shuffle: false, numWorkers: workers)
+    /// The test split in order; in a distributed run, this rank's part of it.
+    func testLoader(batchSize: Int, workers: Int, distributed: DistributedTraining? = nil) -> DataLoader<Subset<MNISTFormatDataset<FashionMNISTSource>>, (Tensor, Tensor)> {
+        let indices = distributed?.validIndices(count: test.count) ?? Array(0..<test.count)
+        return DataLoader(Subset(test, indices: indices), batchSize: batchSize, shuffle: false, numWorkers: workers)
     }
 }
 
 extension MNISTData {
     /// A session training `architecture` on the train split and testing it each epoch on
     /// the test split, with the optimizer `makeOptimizer` builds; seeded by `--seed` before
-    /// the model is built, so initial weights follow it.
+    /// the model is built, so initial weights follow it. With `distributed`, the trainer
+    /// trains the model wrapped in `DistributedDataParallel` on this rank's shards.
     func session(
         _ architecture: Architecture, folder: URL, options: TrainingOptions,
-        makeOptimizer: ([Tensor]) -> Optimizer, optimizerDescription: String
-    ) -> TrainingSession<MNISTFormatDataset<FashionMNISTSource>, MNISTFormatDataset<FashionMNISTSource>, (Tensor, Tensor), (Tensor, Tensor)> {
+        makeOptimizer: ([Tensor]) -> Optimizer, optimizerDescription: String, distributed: DistributedTraining? = nil
+    ) throws -> TrainingSession<MNISTFormatDataset<FashionMNISTSource>, Subset<MNISTFormatDataset<FashionMNISTSource>>, (Tensor, Tensor), (Tensor, Tensor)> {
         manualSeed(options.seed)
         let model = architecture.make()
-        let trainer = ClassifierTrainer(model: model, optimizer: makeOptimizer(model.parameters()), prepare: architecture.prepare)
+        let trained = try distributed?.wrap(model) ?? model
+        let trainer = ClassifierTrainer(model: trained, optimizer: makeOptimizer(trained.parameters()), prepare: architecture.prepare)
+        distributed?.reduceMetrics(of: trainer)
         return TrainingSession(
             title: architecture.title, architecture: architecture.rawValue, folder: folder, options: options,
-            model: model, trainer: trainer, train: trainLoader(batchSize: options.batchSize, workers: options.workers),
-            valid: testLoader(batchSize: options.batchSize, workers: options.workers), validName: "test",
-            info: ["data": root], optimizerDescription: optimizerDescription)
+            model: model, trainer: trainer,
+            train: trainLoader(batchSize: options.batchSize, workers: options.workers, distributed: distributed, seed: options.seed),
+            valid: testLoader(batchSize: options.batchSize, workers: options.workers, distributed: distributed), validName: "test",
+            info: ["data": root], optimizerDescription: optimizerDescription, distributed: distributed)
     }
 }

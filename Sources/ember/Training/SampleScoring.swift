@@ -50,7 +50,7 @@ struct SampleScoring {
         }
         print("scorer: training SimpleCNN on \(data.root) for \(epochs) epochs into \(folder.path)")
         let options = try TrainingOptions.parse(["--epochs", String(epochs), "--out", folder.path, "--data", data.root])
-        let session = data.session(.cnn, folder: folder.appendingPathComponent("cnn"), options: options,
+        let session = try data.session(.cnn, folder: folder.appendingPathComponent("cnn"), options: options,
                                    makeOptimizer: { SGD($0, lr: 0.01, momentum: 0.9) }, optimizerDescription: "SGD lr 0.01 momentum 0.9")
         _ = try session.run()
         return session.model as! SimpleCNN

@@ -35,15 +35,21 @@ struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBa
     let info: [String: String]
     /// How the optimizer is described in the run's header line.
     let optimizerDescription: String
+    /// The job this process is a rank of (`--distributed`): only rank 0 writes the run
+    /// folder, and the training sampler's epoch advances after each epoch.
+    var distributed: DistributedTraining? = nil
 
     private var table: MetricsTable { MetricsTable(validName: validName) }
 
     func run() throws -> RunResult {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let writes = distributed?.isPrimary ?? true
+        if writes { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
         if let resume = options.resume {
             try restore(from: URL(fileURLWithPath: resume))
             print("resumed \(title) from \(resume) after epoch \(trainer.history.last?.epoch ?? 0)")
         }
+        let sampler = train.sampler as? DistributedSampler
+        sampler?.setEpoch(trainer.history.count)
         var progress: ProgressBar?
         let phaseNames = (train: "train", valid: validName.padding(toLength: 5, withPad: " ", startingAt: 0))
         trainer.onBatch = { [unowned trainer] step in
@@ -54,11 +60,15 @@ struct TrainingSession<TrainSet: Dataset, ValidSet: Dataset, TrainBatch, ValidBa
             progress?.update(done: step.batch, samples: step.samples, loss: step.loss, accuracy: step.accuracy)
             if step.batch == step.batches { progress?.finish() }
         }
-        let board = try TensorBoardLog(folder: folder, enabled: options.tensorboard, resumedAfter: trainer.history.last?.epoch ?? 0)
-        print("\n\(title): \(options.epochs) epochs, batch \(options.batchSize), \(optimizerDescription) -> \(folder.path)")
+        let board = try TensorBoardLog(folder: folder, enabled: options.tensorboard && writes,
+                                       resumedAfter: trainer.history.last?.epoch ?? 0)
+        let batch = distributed?.describe(batchSize: options.batchSize) ?? "\(options.batchSize)"
+        print("\n\(title): \(options.epochs) epochs, batch \(batch), \(optimizerDescription) -> \(folder.path)")
         print(table.header)
         try trainer.fit(train: train, valid: valid, epochs: options.epochs) { metrics in
+            sampler?.setEpoch(metrics.epoch)
             print(table.row(metrics))
+            guard writes else { return }
             try board.log(epoch: metrics.epoch, [
                 "loss/train": metrics.train.loss, "loss/\(validName)": metrics.valid.loss,
                 "accuracy/train": metrics.train.accuracy, "accuracy/\(validName)": metrics.valid.accuracy,

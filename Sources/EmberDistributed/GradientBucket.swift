@@ -1,0 +1,75 @@
+import Ember
+
+/// A group of parameters whose gradients are averaged by one collective: the gradients are
+/// copied into one flat buffer, reduced together, and copied back.
+final class GradientBucket {
+    /// The parameters, in the order their gradients were expected (reverse registration).
+    let parameters: [Tensor]
+    /// Where each parameter's gradient starts in `buffer`, in elements.
+    let offsets: [Int]
+    /// The flat float32 buffer the collective reduces.
+    let buffer: Tensor
+    /// Which gradients are ready in the current backward pass.
+    private(set) var ready: [Bool]
+    private var pending: Int
+    /// The collective in flight, once every gradient of the bucket is ready.
+    var work: DistributedWork?
+
+    init(parameters: [Tensor]) {
+        self.parameters = parameters
+        var offsets: [Int] = []
+        var total = 0
+        for parameter in parameters {
+            offsets.append(total)
+            total += parameter.numel
+        }
+        self.offsets = offsets
+        buffer = Tensor.zeros([total])
+        ready = Array(repeating: false, count: parameters.count)
+        pending = parameters.count
+    }
+
+    /// Some but not all gradients arrived in the last backward: a parameter went unused.
+    var isPartlyReady: Bool { pending != parameters.count }
+
+    /// Records parameter `i`'s gradient as ready; true when it was the bucket's last.
+    func markReady(_ i: Int) -> Bool {
+        guard !ready[i] else { return false }
+        ready[i] = true
+        pending -= 1
+        return pending == 0
+    }
+
+    /// Copies the gradients into the buffer and starts summing it across ranks.
+    func launch() throws(DistributedError) {
+        buffer.withUnsafeMutableRawBytes { flat in
+            for (parameter, offset) in zip(parameters, offsets) {
+                let grad = parameter.grad!.contiguous()
+                grad.withUnsafeMutableRawBytes { bytes in
+                    (flat.baseAddress! + offset * 4).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                }
+            }
+        }
+        work = try Distributed.allReduceAsync(buffer, op: .average)
+    }
+
+    /// Waits for the collective and writes the averaged gradients back into `.grad`.
+    func finish() throws(DistributedError) {
+        try work?.wait()
+        work = nil
+        buffer.withUnsafeMutableRawBytes { flat in
+            for (parameter, offset) in zip(parameters, offsets) {
+                var grad = parameter.grad!
+                if !grad.isContiguous {
+                    grad = grad.contiguous()
+                    parameter.grad = grad
+                }
+                grad.withUnsafeMutableRawBytes { bytes in
+                    bytes.baseAddress!.copyMemory(from: flat.baseAddress! + offset * 4, byteCount: bytes.count)
+                }
+            }
+        }
+        pending = parameters.count
+        ready = Array(repeating: false, count: parameters.count)
+    }
+}

@@ -1,0 +1,34 @@
+import Ember
+@testable import EmberDistributed
+import Testing
+
+/// How DistributedDataParallel groups gradients, against what PyTorch's
+/// `dist._compute_bucket_assignment_by_size` returns for the same sizes in the same order
+/// (the rule its reducer uses when it rebuilds buckets in gradient-ready order).
+struct BucketAssignmentTests {
+    /// Ten 4000-byte tensors, limits [10 000, 20 000]: PyTorch gives [[0, 1, 2], [3, 4, 5,
+    /// 6, 7], [8, 9]] (a bucket closes once it reaches its limit).
+    @Test func closesEachBucketOnceItReachesItsLimit() {
+        let items = (0..<10).map { (index: $0, bytes: 4000) }
+        #expect(DistributedDataParallel.assignBuckets(items, limits: [10_000, 20_000]) == [[0, 1, 2], [3, 4, 5, 6, 7], [8, 9]])
+    }
+
+    /// SimpleCNN's parameters in reverse registration order with the 1 MB first bucket and
+    /// 25 MB: the classifier up to fc1.weight (2.4 MB) in the first, the convolutions in the
+    /// second. PyTorch, sizes in that order: [[0, 1, 2, 3, 4, 5], [6, ..., 11]].
+    @Test func simpleCNNGetsTwoBuckets() {
+        let sizes = [288, 32, 18432, 64, 73728, 128, 589_824, 512, 32768, 64, 640, 10]
+        let items = sizes.indices.reversed().map { (index: $0, bytes: sizes[$0] * 4) }
+        #expect(DistributedDataParallel.assignBuckets(items, limits: [1 << 20, 25 << 20]) == [[11, 10, 9, 8, 7, 6], [5, 4, 3, 2, 1, 0]])
+    }
+
+    /// Everything needs `Distributed.initialize()` first, and says so.
+    @Test func callsBeforeInitializeThrow() {
+        #expect(!Distributed.isInitialized)
+        #expect(Distributed.rank == 0 && Distributed.worldSize == 1)
+        #expect(throws: DistributedError.notInitialized) { try Distributed.allReduce(Tensor.ones([2])) }
+        #expect(throws: DistributedError.notInitialized) { try Distributed.barrier() }
+        #expect(throws: DistributedError.notInitialized) { try DistributedDataParallel(Linear(2, 2)) }
+        #expect(throws: DistributedError.notInitialized) { try Distributed.finalize() }
+    }
+}
