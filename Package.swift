@@ -45,6 +45,7 @@ let package = Package(
             name: "EmberTensorBoard",
             dependencies: ["Ember", "EmberVision", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Protos"]),
+        .target(
             name: "EmberDistributed",
             dependencies: ["Ember", "CMPI"]),
         .executableTarget(
@@ -106,6 +107,7 @@ let package = Package(
         .testTarget(
             name: "EmberTensorBoardTests",
             dependencies: ["EmberTensorBoard"]),
+        .testTarget(
             name: "EmberDistributedTests",
             dependencies: ["EmberDistributed"]),
         .testTarget(

@@ -9,6 +9,7 @@ static inline MPI_Errhandler ember_mpi_errors_return(void) { return MPI_ERRORS_R
 static inline MPI_Datatype ember_mpi_float(void) { return MPI_FLOAT; }
 static inline MPI_Datatype ember_mpi_int64(void) { return MPI_INT64_T; }
 static inline MPI_Datatype ember_mpi_bool(void) { return MPI_C_BOOL; }
+static inline MPI_Datatype ember_mpi_uint8(void) { return MPI_UINT8_T; }
 static inline MPI_Op ember_mpi_sum(void) { return MPI_SUM; }
 static inline MPI_Op ember_mpi_max(void) { return MPI_MAX; }
 static inline MPI_Op ember_mpi_lor(void) { return MPI_LOR; }

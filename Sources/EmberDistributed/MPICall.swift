@@ -19,6 +19,7 @@ extension DType {
         case .float32: ember_mpi_float()
         case .int64: ember_mpi_int64()
         case .bool: ember_mpi_bool()
+        case .uint8: ember_mpi_uint8()
         }
     }
 }
