@@ -3,7 +3,7 @@ import Ember
 /// A group of parameters whose gradients are averaged by one collective: the gradients are
 /// copied into one flat buffer, reduced together, and copied back.
 final class GradientBucket {
-    /// The parameters, in the order their gradients were expected (reverse registration).
+    /// The parameters, in the order their gradients are expected.
     let parameters: [Tensor]
     /// Where each parameter's gradient starts in `buffer`, in elements.
     let offsets: [Int]
@@ -40,30 +40,35 @@ final class GradientBucket {
         return pending == 0
     }
 
-    /// Copies the gradients into the buffer and starts summing it across ranks.
+    /// Copies the gradients into the buffer (zeros for a parameter this rank did not use,
+    /// whose `.grad` is nil) and starts summing it across ranks.
     func launch() throws(DistributedError) {
         buffer.withUnsafeMutableRawBytes { flat in
             for (parameter, offset) in zip(parameters, offsets) {
-                let grad = parameter.grad!.contiguous()
+                let destination = flat.baseAddress! + offset * 4
+                guard let grad = parameter.grad?.contiguous() else {
+                    destination.initializeMemory(as: UInt8.self, repeating: 0, count: parameter.numel * 4)
+                    continue
+                }
                 grad.withUnsafeMutableRawBytes { bytes in
-                    (flat.baseAddress! + offset * 4).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                    destination.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
                 }
             }
         }
         work = try Distributed.allReduceAsync(buffer, op: .average)
     }
 
-    /// Waits for the collective and writes the averaged gradients back into `.grad`.
-    func finish() throws(DistributedError) {
+    /// Waits for the collective and writes the averaged gradients back into `.grad`, except
+    /// for the parameters `used` says no rank used (their `.grad` is left as it was, as
+    /// PyTorch leaves it); a parameter only other ranks used gets a `.grad` of its own.
+    func finish(used: (Int) -> Bool = { _ in true }) throws(DistributedError) {
         try work?.wait()
         work = nil
         buffer.withUnsafeMutableRawBytes { flat in
-            for (parameter, offset) in zip(parameters, offsets) {
-                var grad = parameter.grad!
-                if !grad.isContiguous {
-                    grad = grad.contiguous()
-                    parameter.grad = grad
-                }
+            for (i, (parameter, offset)) in zip(parameters, offsets).enumerated() where used(i) {
+                var grad = parameter.grad ?? Tensor.zeros(parameter.shape)
+                if !grad.isContiguous { grad = grad.contiguous() }
+                if !(parameter.grad?.isSameTensor(grad) ?? false) { parameter.grad = grad }
                 grad.withUnsafeMutableRawBytes { bytes in
                     bytes.baseAddress!.copyMemory(from: flat.baseAddress! + offset * 4, byteCount: bytes.count)
                 }

@@ -18,10 +18,11 @@ enum DataParallelChecks {
     /// A fresh model whose initial weights differ per rank (DDP must broadcast rank 0's),
     /// wrapped, and an unwrapped twin starting from the broadcast weights.
     static func replicas<M: Module>(
-        _ make: () -> M, bucketCapMB: Double = 25, broadcastBuffers: Bool = true
+        _ make: () -> M, bucketCapMB: Double? = nil, broadcastBuffers: Bool = true, findUnusedParameters: Bool = false
     ) throws -> (DistributedDataParallel, M, Bool) {
         manualSeed(UInt64(100 + Distributed.rank))
-        let ddp = try DistributedDataParallel(make(), bucketCapMB: bucketCapMB, broadcastBuffers: broadcastBuffers)
+        let ddp = try DistributedDataParallel(make(), bucketCapMB: bucketCapMB, broadcastBuffers: broadcastBuffers,
+                                              findUnusedParameters: findUnusedParameters)
         let reference = make()
         try reference.loadStateDict(ddp.stateDict())
         let keysOK = ddp.stateDictKeys() == reference.stateDictKeys() && !ddp.stateDictKeys().contains { $0.hasPrefix("module.") }

@@ -1,7 +1,7 @@
 // The checks of EmberDistributed that need several processes, run by
 // scripts/check-distributed under mpirun (README: "Distributed training"):
 //
-//   mpirun -np 2 .build/debug/DistributedChecks collectives|cnn|batchnorm|nosync|dead-rank
+//   mpirun -np 2 .build/debug/DistributedChecks collectives|cnn|batchnorm|nosync|buckets|unused|dead-rank
 //
 // Each check prints one line per rank and exits non-zero when a comparison fails.
 import Ember
@@ -18,9 +18,11 @@ do {
     case "cnn": ok = try DataParallelChecks.simpleCNN()
     case "batchnorm": ok = try DataParallelChecks.batchNorm()
     case "nosync": ok = try DataParallelChecks.noSync()
+    case "buckets": ok = try BucketChecks.againstPyTorch()
+    case "unused": ok = try BucketChecks.unusedParameters()
     case "dead-rank": ok = try CollectiveChecks.deadRank()
     default:
-        FileHandle.standardError.write(Data("usage: DistributedChecks collectives|cnn|batchnorm|nosync|dead-rank\n".utf8))
+        FileHandle.standardError.write(Data("usage: DistributedChecks collectives|cnn|batchnorm|nosync|buckets|unused|dead-rank\n".utf8))
         exit(2)
     }
     try Distributed.barrier()

@@ -32,3 +32,32 @@ struct BucketAssignmentTests {
         #expect(throws: DistributedError.notInitialized) { try Distributed.finalize() }
     }
 }
+
+/// The two moments PyTorch 2.15 assigns buckets (`Tests/Fixtures/ddp_buckets.txt` shows
+/// them per iteration; `DistributedChecks buckets` compares whole runs under mpirun).
+struct BucketScheduleTests {
+    /// Before the first backward, without unused-parameter detection: one bucket, in
+    /// registration order, whatever the sizes.
+    @Test func startsWithOneBucket() {
+        #expect(DistributedDataParallel.initialBuckets(bytes: [4000, 40, 9000], limits: [1 << 20, 25 << 20],
+                                                       findUnusedParameters: false) == [[0, 1, 2]])
+    }
+
+    /// With `find_unused_parameters`: cut in registration order, then reversed. The
+    /// fixture's `swapped-unused-cap0.05` (head 64→10, body 784→64, unused 3→3, cap
+    /// 0.05 MB): [body.bias, unused.*] | [head.*, body.weight].
+    @Test func findUnusedCutsInRegistrationOrderAndReverses() {
+        let bytes = [2560, 40, 200_704, 256, 36, 12]
+        #expect(DistributedDataParallel.initialBuckets(bytes: bytes, limits: [Int(0.05 * 1_048_576)],
+                                                       findUnusedParameters: true) == [[3, 4, 5], [0, 1, 2]])
+    }
+
+    /// The rebuild after the first iteration follows the gradients' arrival order: the
+    /// fixture's `simplecnn-cap0.1`, fc3.bias first.
+    @Test func rebuildsInArrivalOrder() {
+        let bytes = [288, 32, 18432, 64, 73728, 128, 589_824, 512, 32768, 64, 640, 10].map { $0 * 4 }
+        let arrival = [11, 10, 9, 8, 7, 6, 4, 5, 2, 3, 0, 1]
+        #expect(DistributedDataParallel.rebuiltBuckets(readyOrder: arrival, bytes: bytes, limits: [Int(0.1 * 1_048_576)])
+                == [[11, 10, 9, 8], [7, 6], [4], [5, 2, 3, 0, 1]])
+    }
+}

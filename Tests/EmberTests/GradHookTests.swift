@@ -62,3 +62,27 @@ struct GradHookTests {
         #expect(!called)
     }
 }
+
+/// `reachesLeaves`: which leaves a backward from a tensor would reach, and the order a
+/// `Linear`'s gradients arrive in (PyTorch's: bias first).
+struct GraphReachTests {
+    @Test func findsTheLeavesTheGraphDependsOn() {
+        let a = Tensor([1, 2], requiresGrad: true)
+        let b = Tensor([3, 4], requiresGrad: true)
+        let unused = Tensor([5], requiresGrad: true)
+        let y = (a * 2 + b.sum()).sum()
+        #expect(y.reachesLeaves([a, unused, b, a]) == [true, false, true, true])
+        #expect(a.reachesLeaves([a, b]) == [true, false])
+        let detached = withNoGrad { a * 2 }
+        #expect(detached.reachesLeaves([a]) == [false])
+    }
+
+    @Test func linearBiasGradientArrivesBeforeTheWeight() {
+        let layer = Linear(3, 2)
+        var order: [String] = []
+        layer.weight.registerPostAccumulateGradHook { _ in order.append("weight") }
+        layer.bias!.registerPostAccumulateGradHook { _ in order.append("bias") }
+        layer(Tensor.randn([4, 3])).sum().backward()
+        #expect(order == ["bias", "weight"])
+    }
+}

@@ -164,7 +164,10 @@ struct GenerativeModelTests {
     @Test func dcgan28ForwardAndIterationMatchPyTorch() {
         let (generator, discriminator) = (Self.fill(DCGANGenerator28()), Self.fill(DCGANDiscriminator28()))
         withNoGrad {
-            Self.expectMatches(generator(Self.expected["dcgan28.noise_d"]!), "dcgan28.fake", relative: 1e-5)
+            // Three transposed convolutions with batch statistics between them: oneDNN picks
+            // its kernels (and so the order of the float sums) by the CPU, and on an AVX-512
+            // AMD EPYC the samples differ from PyTorch's by 1.24e-5 of their largest.
+            Self.expectMatches(generator(Self.expected["dcgan28.noise_d"]!), "dcgan28.fake", relative: 3e-5)
             Self.expectMatches(discriminator(Self.expected["dcgan28.real"]!), "dcgan28.d_real", relative: 1e-5)
         }
         Self.ganIteration("dcgan28", inputs: "dcgan28", Self.fill(DCGANGenerator28()), Self.fill(DCGANDiscriminator28()),

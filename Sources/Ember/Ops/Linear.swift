@@ -40,14 +40,14 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tens
     let savedWeight = input.requiresGrad ? w : nil
     let savedInput = weight.requiresGrad ? x : nil
     let needBias = bias?.requiresGrad ?? false
-    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
-    return Tensor.record(bias == nil ? "MmBackward" : "AddmmBackward", output: result, inputs: inputs) { g in
+    // In PyTorch's order, addmm(bias, input, weight.t()): the bias's gradient is
+    // accumulated first, which is the order DistributedDataParallel's buckets follow.
+    let inputs = (bias.map { [$0] } ?? []) + [input, weight]
+    let hasBias = bias != nil
+    return Tensor.record(hasBias ? "AddmmBackward" : "MmBackward", output: result, inputs: inputs) { g in
         let g2 = g.reshape([rows, outFeatures])
-        let grads: [Tensor?] = [
-            savedWeight.map { g2.mm($0).reshape(inputShape) },
-            savedInput.map { g2.t().mm($0) },
-            needBias ? g2.sum(dim: 0) : nil,
-        ]
-        return Array(grads.prefix(inputs.count))
+        let inputGrad = savedWeight.map { g2.mm($0).reshape(inputShape) }
+        let weightGrad = savedInput.map { g2.t().mm($0) }
+        return hasBias ? [needBias ? g2.sum(dim: 0) : nil, inputGrad, weightGrad] : [inputGrad, weightGrad]
     }
 }
