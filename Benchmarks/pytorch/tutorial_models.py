@@ -98,14 +98,15 @@ class DCGANGenerator28(nn.Module):
 
 
 class DCGANDiscriminator28(nn.Module):
-    """A DCGAN discriminator for 28x28 images: 28x28 -> 14x14 -> 7x7 -> [N, 1, 1, 1]."""
+    """A DCGAN discriminator for 28x28 images: 28x28 -> 14x14 -> 7x7 -> [N, 1, 1, 1].
+    Sigmoid last unless `sigmoid=False` (the least-squares GAN's critic)."""
 
-    def __init__(self, nc=1):
+    def __init__(self, nc=1, sigmoid=True):
         super().__init__()
         self.main = nn.Sequential(
             nn.Conv2d(nc, 64, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
             nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(128, 1, 7, 1, 0, bias=False), nn.Sigmoid())
+            nn.Conv2d(128, 1, 7, 1, 0, bias=False), *([nn.Sigmoid()] if sigmoid else []))
 
     def forward(self, x):
         return self.main(x)
@@ -128,15 +129,16 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """The DCGAN paper's 64x64 discriminator, as PyTorch's DCGAN example writes it."""
+    """The DCGAN paper's 64x64 discriminator, as PyTorch's DCGAN example writes it;
+    without the final Sigmoid when `sigmoid=False` (LSGAN)."""
 
-    def __init__(self, nc=3, ndf=64):
+    def __init__(self, nc=3, ndf=64, sigmoid=True):
         super().__init__()
         layers = [nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True)]
         for k in (1, 2, 4):
             layers += [nn.Conv2d(ndf * k, ndf * k * 2, 4, 2, 1, bias=False),
                        nn.BatchNorm2d(ndf * k * 2), nn.LeakyReLU(0.2, inplace=True)]
-        layers += [nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False), nn.Sigmoid()]
+        layers += [nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False)] + ([nn.Sigmoid()] if sigmoid else [])
         self.main = nn.Sequential(*layers)
 
     def forward(self, x):

@@ -28,7 +28,8 @@ Large tensors (gradients, parameters after a step) are stored as `sample(t)`, ev
   betas (0.5, 0.999)) per net. The discriminator step uses `noise_d`, the generator step
   `noise_g`.
 - `dcgan28.*`: the same as `gan` for DCGANGenerator28 / DCGANDiscriminator28 (noise
-  `[4, 100, 1, 1]`, real `[4, 1, 28, 28]`), BCELoss.
+  `[4, 100, 1, 1]`, real `[4, 1, 28, 28]`), BCELoss; `dcgan28_lsgan.*` the same
+  iteration with the discriminator's sigmoid removed and MSELoss (LSGAN).
 - `dcgan64.noise` `[2, 100, 1, 1]`, `dcgan64.fake` (`sample`) and `dcgan64.score` =
   D(fake): the 64x64 nets' forward in training mode.
 - `tanh.x`, `tanh.y` = torch.tanh(x), `tanh.gout`, `tanh.grad`: a wide range of inputs (a
@@ -155,6 +156,9 @@ def main():
     for key, t in [("noise", noise), ("fake", sample(fake)), ("score", score)]:
         store(tensors, f"dcgan64.{key}", t)
     tanh_case(tensors)
+    # LSGAN with the 28x28 DCGAN: its discriminator without the sigmoid, MSELoss.
+    gan_case(tensors, "dcgan28_lsgan", fill(DCGANGenerator28()), fill(DCGANDiscriminator28(sigmoid=False)),
+             nn.MSELoss(), *inputs)
     return write_fixture(tensors, os.path.join(HERE, "generative.safetensors"))
 
 

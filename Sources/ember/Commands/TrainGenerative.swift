@@ -24,7 +24,7 @@ struct GANOptions: ParsableArguments {
         case bce, lsgan
     }
 
-    @Option(help: "bce (BCELoss on the discriminator's sigmoid), or lsgan (MSELoss on its raw score; the MLP GAN).")
+    @Option(help: "bce (BCELoss on the discriminator's sigmoid), or lsgan (MSELoss on its raw score, the discriminator without its sigmoid).")
     var loss: LossChoice = .bce
     @Option(help: "A checkpoint of `ember train cnn` that scores the samples (default: one trained once on the data and kept in OUT/scorer).")
     var scorer: String?
@@ -74,7 +74,6 @@ struct TrainDCGAN: ParsableCommand {
 
     func validate() throws {
         guard imageSize == 28 || imageSize == 64 else { throw ValidationError("--image-size must be 28 or 64, got \(imageSize)") }
-        guard gan.loss == .bce else { throw ValidationError("--loss lsgan is the MLP GAN's (ember train gan); the DCGAN discriminators end in a sigmoid") }
     }
 
     func run() throws { try gan.train(imageSize == 64 ? .dcgan64 : .dcgan28, options: options) }

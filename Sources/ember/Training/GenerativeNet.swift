@@ -1,7 +1,7 @@
 import EmberVision
 
 /// The GANs `ember train gan|dcgan` trains and `ember sample` draws from, by the name
-/// stored in their checkpoints: the tutorial's MLP GAN (or LSGAN without the
+/// stored in their checkpoints: the tutorial's MLP GAN (LSGAN: without the
 /// discriminator's sigmoid) and the DCGANs for 28×28 and 64×64 images, with the DCGAN
 /// paper's initialisation.
 enum GenerativeNet: String, CaseIterable {
@@ -30,12 +30,12 @@ enum GenerativeNet: String, CaseIterable {
         }
     }
 
-    /// The discriminator; for the MLP GAN with `leastSquares`, without its sigmoid.
+    /// The discriminator; with `leastSquares` (LSGAN), without its sigmoid.
     func makeDiscriminator(leastSquares: Bool) -> Module {
         switch self {
         case .gan: return GANDiscriminator(sigmoid: !leastSquares)
-        case .dcgan28: return DCGANDiscriminator28(nc: 1).apply(dcganWeightsInit)
-        case .dcgan64: return DCGANDiscriminator(nc: 1, ndf: 64).apply(dcganWeightsInit)
+        case .dcgan28: return DCGANDiscriminator28(nc: 1, sigmoid: !leastSquares).apply(dcganWeightsInit)
+        case .dcgan64: return DCGANDiscriminator(nc: 1, ndf: 64, sigmoid: !leastSquares).apply(dcganWeightsInit)
         }
     }
 

@@ -36,12 +36,14 @@ public final class DCGANGenerator: Module {
 /// `[N, nc, 64, 64]` through `1, 2, 4, 8 × ndf` channels of `Conv2d(…, 4, 2, 1)` without
 /// biases (BN after all but the first, LeakyReLU 0.2 after each), then
 /// `Conv2d(8 ndf, 1, 4, 1, 0)` and a Sigmoid: a score `[N, 1, 1, 1]` per image.
+/// `sigmoid: false` drops the Sigmoid (the raw score of a least-squares GAN).
 public final class DCGANDiscriminator: Module {
     /// The layers, in PyTorch's order.
     public let main: Sequential
 
-    /// A discriminator for images of `nc` channels with `ndf` feature maps in its first layer.
-    public init(nc: Int = 3, ndf: Int = 64) {
+    /// A discriminator for images of `nc` channels with `ndf` feature maps in its first
+    /// layer, ending in a Sigmoid unless `sigmoid` is false.
+    public init(nc: Int = 3, ndf: Int = 64, sigmoid: Bool = true) {
         main = Sequential {
             Conv2d(nc, ndf, kernelSize: 4, stride: 2, padding: 1, bias: false)
             LeakyReLU(negativeSlope: 0.2, inplace: true)
@@ -52,11 +54,11 @@ public final class DCGANDiscriminator: Module {
             main.append(LeakyReLU(negativeSlope: 0.2, inplace: true))
         }
         main.append(Conv2d(ndf * 8, 1, kernelSize: 4, stride: 1, padding: 0, bias: false))
-        main.append(Sigmoid())
+        if sigmoid { main.append(Sigmoid()) }
         super.init()
     }
 
-    /// Probabilities `[N, 1, 1, 1]` that images `[N, nc, 64, 64]` are real.
+    /// Probabilities `[N, 1, 1, 1]` that images `[N, nc, 64, 64]` are real (raw scores without the sigmoid).
     public override func forward(_ x: Tensor) -> Tensor { main(x) }
 }
 

@@ -30,24 +30,25 @@ public final class DCGANGenerator28: Module {
 
 /// A DCGAN discriminator for 28×28 images: `Conv2d(nc, 64, 4, 2, 1)`–LeakyReLU 0.2–
 /// `Conv2d(64, 128, 4, 2, 1)`–BN–LeakyReLU 0.2–`Conv2d(128, 1, 7, 1, 0)`–Sigmoid, without
-/// convolution biases; the score of each image is `[N, 1, 1, 1]`.
+/// convolution biases; the score of each image is `[N, 1, 1, 1]`. `sigmoid: false` drops
+/// the Sigmoid: the raw score a least-squares GAN (LSGAN) regresses.
 public final class DCGANDiscriminator28: Module {
     /// The layers, in PyTorch's order.
     public let main: Sequential
 
-    /// A discriminator for images of `nc` channels.
-    public init(nc: Int = 1) {
+    /// A discriminator for images of `nc` channels, ending in a Sigmoid unless `sigmoid` is false.
+    public init(nc: Int = 1, sigmoid: Bool = true) {
         main = Sequential {
             Conv2d(nc, 64, kernelSize: 4, stride: 2, padding: 1, bias: false)
             LeakyReLU(negativeSlope: 0.2, inplace: true)
             Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, bias: false)
             BatchNorm2d(128); LeakyReLU(negativeSlope: 0.2, inplace: true)
             Conv2d(128, 1, kernelSize: 7, stride: 1, padding: 0, bias: false)
-            Sigmoid()
         }
+        if sigmoid { main.append(Sigmoid()) }
         super.init()
     }
 
-    /// Probabilities `[N, 1, 1, 1]` that images `[N, nc, 28, 28]` are real.
+    /// Probabilities `[N, 1, 1, 1]` that images `[N, nc, 28, 28]` are real (raw scores without the sigmoid).
     public override func forward(_ x: Tensor) -> Tensor { main(x) }
 }
