@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "CEmberKernels"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", "CEmberKernels", "CSystemZlib", "CZip"]),
+            dependencies: ["CDNNL", "CEmberKernels", "CZip"]),
         .target(
             name: "EmberVision",
             dependencies: [

@@ -48,15 +48,15 @@ final class ZipReader {
             zip_source_free(source)
             throw corrupt("cannot open it")
         }
-        self.archive = archive
-        let count = zip_get_num_entries(archive, 0)
         var names: [String] = []
-        for index in 0..<max(0, count) {
+        for index in 0..<max(0, zip_get_num_entries(archive, 0)) {
             guard let name = zip_get_name(archive, zip_uint64_t(index), 0) else {
+                zip_discard(archive)
                 throw PthError.corrupt(path: path, reason: "zip archive: entry \(index) has no readable name")
             }
             names.append(String(cString: name))
         }
+        self.archive = archive
         self.names = names
     }
 
