@@ -23,6 +23,9 @@ let package = Package(
             name: "CSystemZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CZip", pkgConfig: "libzip",
+            providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(
             name: "CTurboJPEG", pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(
@@ -34,7 +37,7 @@ let package = Package(
         .target(name: "CEmberKernels"),
         .target(
             name: "Ember",
-            dependencies: ["CDNNL", "CEmberKernels", "CSystemZlib"]),
+            dependencies: ["CDNNL", "CEmberKernels", "CZip"]),
         .target(
             name: "EmberVision",
             dependencies: [

@@ -3,8 +3,8 @@ import Foundation
 @_spi(Fuzzing) import Ember
 
 // libFuzzer target for PyTorch checkpoints through the public entry point: the zip container
-// (end records, zip64, the central directory, local headers, CRC-32, byteorder, storages)
-// and the legacy sequence of pickles. Any bytes give tensors or a `PthError`, never a trap.
+// as libzip reads it (end records, zip64, the central directory, local headers, CRC-32,
+// deflate) with the reader's size checks, byteorder, storages, and the legacy sequence of pickles. Any bytes give tensors or a `PthError`, never a trap.
 //
 // Each input is tried as it is, and again packed by the target into a valid stored zip
 // archive as torch.save lays one out (the first byte splits the rest into data.pkl and the

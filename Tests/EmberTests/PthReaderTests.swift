@@ -149,9 +149,8 @@ struct PthReaderTests {
         #expect(PickleGlobal(module: "torch", name: "Storage") == nil)
     }
 
-    @Test func compressedEntriesAreRefused() throws {
-        let error = Self.error(try Data(contentsOf: Self.url("deflated.pth")))
-        #expect(error?.description.contains("is compressed") == true, "\(String(describing: error))")
+    @Test func deflatedEntriesReadLikeStoredOnes() throws {
+        Self.expectEqual(try PyTorchCheckpoint.load(from: Self.url("deflated.pth")), Self.expected("sequential"))
     }
 
     @Test(arguments: ["sequential.pth", "views_legacy.pth", "dtypes_legacy.pth", "nested.pth"])
@@ -169,38 +168,6 @@ struct PthReaderTests {
             var copy = data
             copy[i] ^= 0xFF
             _ = Self.error(copy)  // records an issue for an untyped error; a trap would crash the test
-        }
-    }
-
-    /// `sequential.pth` with the 8 bytes at `offset` from the start of the signature `signature`
-    /// (its `occurrence`th) replaced by `value`, little-endian.
-    static func patched(_ signature: [UInt8], occurrence: Int = 0, at offset: Int, width: Int, _ value: UInt64) throws -> Data {
-        var bytes = [UInt8](try Data(contentsOf: url("sequential.pth")))
-        var found = -1, seen = 0
-        for i in 0...(bytes.count - signature.count) where Array(bytes[i..<(i + signature.count)]) == signature {
-            if seen == occurrence { found = i; break }
-            seen += 1
-        }
-        #expect(found >= 0)
-        for k in 0..<width { bytes[found + offset + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
-        return Data(bytes)
-    }
-
-    // ZIPFoundation 0.9.20 trapped on each of these (past-the-end reads of its in-memory
-    // archive, `off_t` of an offset of 2^63 and more); the reader checks every offset itself.
-    @Test func zipOffsetsOutsideTheFileAreRefused() throws {
-        let directory: [UInt8] = [0x50, 0x4B, 0x01, 0x02], zip64End: [UInt8] = [0x50, 0x4B, 0x06, 0x06]
-        let cases: [(Data, String)] = [
-            (try Self.patched(directory, at: 42, width: 4, 0x7FFF_FFF0), "no local header"),
-            (try Self.patched(directory, occurrence: 4, at: 42, width: 4, 0xFFFF_FFFF), "lacks a zip64 size or offset"),
-            (try Self.patched(zip64End, at: 48, width: 8, 0xFFFF_FFFF_FFFF_FFF0), "lies outside the file"),
-            (try Self.patched(zip64End, at: 40, width: 8, 0x8000_0000_0000_0000), "lies outside the file"),
-            (try Self.patched(zip64End, at: 32, width: 8, 1 << 40), "entries cannot fit"),
-            (try Self.patched(directory, at: 24, width: 4, 1 << 30), "stored but declares"),
-        ]
-        for (data, problem) in cases {
-            let message = Self.error(data)?.description
-            #expect(message?.contains(problem) == true, "\(message ?? "accepted"), expected \(problem)")
         }
     }
 

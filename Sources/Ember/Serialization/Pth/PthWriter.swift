@@ -1,4 +1,3 @@
-import CSystemZlib
 import Foundation
 
 /// Writes state dicts in the zip format `torch.save` uses, readable by
@@ -9,7 +8,7 @@ enum PthWriter {
     /// one PyTorch storage, with their offsets and strides, as `torch.save` keeps views.
     static func encode(_ tensors: [String: Tensor], folder: String, path: String) throws -> Data {
         var pickle = Pickle()
-        var storages: [(data: Data, key: String)] = []
+        var storages: [(storage: TensorStorage, byteCount: Int, key: String)] = []
         var storageKeys: [ObjectIdentifier: String] = [:]
         pickle.global("collections", "OrderedDict")
         pickle.op(0x29)  // EMPTY_TUPLE
@@ -25,7 +24,7 @@ enum PthWriter {
             } else {
                 key = String(storages.count)
                 storageKeys[ObjectIdentifier(storage)] = key
-                storages.append((Data(bytes: storage.data, count: storage.byteCount / itemSize * itemSize), key))
+                storages.append((storage, storage.byteCount / itemSize * itemSize, key))
             }
             pickle.string(name)
             pickle.global("torch._utils", "_rebuild_tensor_v2")
@@ -50,12 +49,15 @@ enum PthWriter {
         }
         pickle.op(0x75)  // SETITEMS
         pickle.op(0x2E)  // STOP
-        var zip = ZipWriter()
-        zip.add("\(folder)/data.pkl", pickle.bytes)
-        zip.add("\(folder)/byteorder", Data("little".utf8))
-        for (data, key) in storages { zip.add("\(folder)/data/\(key)", data) }
-        zip.add("\(folder)/version", Data("3\n".utf8))
-        return try zip.finish(path: path)
+        let zip = try ZipWriter(path: path)
+        try zip.add("\(folder)/data.pkl", pickle.bytes)
+        try zip.add("\(folder)/byteorder", Data("little".utf8))
+        for (storage, byteCount, key) in storages {
+            try zip.add("\(folder)/data/\(key)", borrowing: UnsafeRawBufferPointer(start: storage.data, count: byteCount))
+        }
+        try zip.add("\(folder)/version", Data("3\n".utf8))
+        // The storages' memory is read when the archive is built.
+        return try withExtendedLifetime(storages) { try zip.finish() }
     }
 
     private static func storageType(_ dtype: DType) -> String {
@@ -100,49 +102,5 @@ enum PthWriter {
             values.forEach { int($0) }
             op(0x74)
         }
-    }
-}
-
-/// Stored zip entries and a plain end record: archives up to 4 GiB, as miniz (PyTorch's
-/// reader) and Python's `zipfile` read them.
-struct ZipWriter {
-    private var file = Data()
-    private var directory = Data()
-    private var count = 0
-
-    private static func put(_ value: UInt64, _ width: Int, into data: inout Data) {
-        for i in 0..<width { data.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
-    }
-
-    mutating func add(_ name: String, _ contents: Data) {
-        let offset = UInt64(file.count), crc = UInt64(ZipArchive.crc32(contents)), size = UInt64(contents.count)
-        let nameBytes = Data(name.utf8), nameLength = UInt64(nameBytes.count)
-        // Local header: version 2.0, UTF-8 names (flag bit 11), stored, no date.
-        for (value, width) in [(0x0403_4B50, 4), (20, 2), (0x800, 2), (0, 2), (0, 4), (crc, 4), (size, 4), (size, 4),
-                               (nameLength, 2), (0, 2)] as [(UInt64, Int)] {
-            Self.put(value, width, into: &file)
-        }
-        file.append(nameBytes)
-        file.append(contents)
-        for (value, width) in [(0x0201_4B50, 4), (20, 2), (20, 2), (0x800, 2), (0, 2), (0, 4), (crc, 4), (size, 4), (size, 4),
-                               (nameLength, 2), (0, 2), (0, 2), (0, 2), (0, 2), (0, 4), (offset, 4)] as [(UInt64, Int)] {
-            Self.put(value, width, into: &directory)
-        }
-        directory.append(nameBytes)
-        count += 1
-    }
-
-    /// The archive; refuses what would need zip64 (over 4 GiB or 65535 entries).
-    mutating func finish(path: String) throws -> Data {
-        let directoryOffset = UInt64(file.count)
-        guard directoryOffset + UInt64(directory.count) < 0xFFFF_FFFF, count < 0xFFFF else {
-            throw SerializationError.io(path: path, reason: "a .pth archive over 4 GiB or 65535 entries needs zip64, which the writer does not write")
-        }
-        file.append(directory)
-        for (value, width) in [(0x0605_4B50, 4), (0, 2), (0, 2), (UInt64(count), 2), (UInt64(count), 2),
-                               (UInt64(directory.count), 4), (directoryOffset, 4), (0, 2)] as [(UInt64, Int)] {
-            Self.put(value, width, into: &file)
-        }
-        return file
     }
 }

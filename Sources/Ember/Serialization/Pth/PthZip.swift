@@ -6,18 +6,21 @@ import Foundation
 enum PthZip {
     /// The state dict in a zip checkpoint.
     static func read(_ data: Data, path: String, options: PyTorchCheckpoint.Options) throws -> [String: Tensor] {
+        try ZipReader.withArchive(data, path: path) { archive in
+            try read(archive, path: path, options: options)
+        }
+    }
+
+    private static func read(_ archive: ZipReader, path: String, options: PyTorchCheckpoint.Options) throws -> [String: Tensor] {
         func corrupt(_ reason: String) -> PthError { .corrupt(path: path, reason: reason) }
-        let archive = try ZipArchive(data: data, path: path)
-        var entries: [String: ZipArchive.Entry] = [:]
-        for entry in archive.entries where entries[entry.name] == nil { entries[entry.name] = entry }
-        guard let first = archive.entries.first?.name else { throw corrupt("the zip archive has no entries") }
+        guard let first = archive.names.first else { throw corrupt("the zip archive has no entries") }
         guard let slash = first.firstIndex(of: "/") else { throw corrupt("zip entry '\(first)' is not inside an archive folder") }
         let folder = String(first[..<slash])
-        if entries["\(folder)/constants.pkl"] != nil {
+        if archive.contains("\(folder)/constants.pkl") {
             throw PthError.notAStateDict(path: path, reason: "it is a TorchScript archive (torch.jit.save); load it in Python and save its state_dict() with torch.save")
         }
         func contents(_ name: String, expected: Int? = nil) throws -> Data? {
-            try entries["\(folder)/\(name)"].map { try archive.contents(of: $0, expected: expected) }
+            try archive.contents(of: "\(folder)/\(name)", expected: expected)
         }
 
         var bigEndian = false

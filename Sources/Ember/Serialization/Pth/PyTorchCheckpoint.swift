@@ -76,9 +76,9 @@ public enum PyTorchCheckpoint {
     /// A zip archive of stored entries, as checkpoints are laid out: the fuzz target packs
     /// its inputs with it so that they pass the CRC-32 checks.
     @_spi(Fuzzing) public static func storedZip(_ entries: [(name: String, contents: Data)]) throws -> Data {
-        var zip = ZipWriter()
-        for (name, contents) in entries { zip.add(name, contents) }
-        return try zip.finish(path: "<memory>")
+        let zip = try ZipWriter(path: "<memory>")
+        for (name, contents) in entries { try zip.add(name, contents) }
+        return try zip.finish()
     }
 
     /// Whether the bytes start like a checkpoint: a zip archive or a pickle.
