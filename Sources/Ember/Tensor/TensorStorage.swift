@@ -33,6 +33,11 @@ final class BufferCache: Sendable {
         /// Idle buffers by size class, as addresses (plain integers are Sendable).
         var free: [Int: [UInt]] = [:]
         var cachedBytes = 0
+        /// Bytes handed out and not yet released (whole size classes).
+        var inUseBytes = 0
+        /// The largest `inUseBytes + cachedBytes`, with the split at that moment.
+        var peak = (total: 0, inUse: 0, cached: 0)
+        var peakInUse = 0
     }
 
     private let state = Mutex(State())
@@ -53,7 +58,14 @@ final class BufferCache: Sendable {
     func acquire(byteCount: Int) -> (UnsafeMutableRawPointer, Int) {
         let size = Self.sizeClass(byteCount)
         let reused: UInt? = state.withLock { state in
-            guard let address = state.free[size]?.popLast() else { return nil }
+            state.inUseBytes += size
+            state.peakInUse = max(state.peakInUse, state.inUseBytes)
+            guard let address = state.free[size]?.popLast() else {
+                // Only a fresh block raises what the process holds.
+                let total = state.inUseBytes + state.cachedBytes
+                if total > state.peak.total { state.peak = (total, state.inUseBytes, state.cachedBytes) }
+                return nil
+            }
             state.cachedBytes -= size
             return address
         }
@@ -67,12 +79,30 @@ final class BufferCache: Sendable {
 
     func release(_ pointer: UnsafeMutableRawPointer, capacity: Int) {
         let kept = state.withLock { state -> Bool in
+            state.inUseBytes -= capacity
             guard state.cachedBytes + capacity <= limitBytes else { return false }
             state.free[capacity, default: []].append(UInt(bitPattern: pointer))
             state.cachedBytes += capacity
             return true
         }
         if !kept { free(pointer) }
+    }
+
+    /// The counters behind `memoryStats()`.
+    var stats: MemoryStats {
+        state.withLock { state in
+            MemoryStats(inUseBytes: state.inUseBytes, cachedBytes: state.cachedBytes, peakInUseBytes: state.peakInUse,
+                        peakBytes: state.peak.total, inUseAtPeakBytes: state.peak.inUse,
+                        cachedAtPeakBytes: state.peak.cached)
+        }
+    }
+
+    /// Starts the peak counters again from what is held now.
+    func resetPeak() {
+        state.withLock { state in
+            state.peakInUse = state.inUseBytes
+            state.peak = (state.inUseBytes + state.cachedBytes, state.inUseBytes, state.cachedBytes)
+        }
     }
 
     /// Returns every idle buffer to the system.
