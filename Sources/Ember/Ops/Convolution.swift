@@ -89,13 +89,20 @@ func convolution2d(
             kernel: kernel, stride: stride, dilation: dilation, groups: groups,
             padding: sides, hasBias: bias != nil))
         let w = weight.detach().contiguous()
-        let (result, image) = primitives.respond(to: primitives.imageOperand(x.detach().contiguous()),
-                                                 weight: w, bias: bias?.detach().contiguous())
-        // Each gradient needs only the other operand: keep just what will be used.
+        let image = x.detach().contiguous()
+        let result = primitives.respond(to: primitives.imageOperand(image), weight: w,
+                                        bias: bias?.detach().contiguous()).response
+        // Each gradient needs only the other operand: keep just what will be used. The image
+        // is kept as the NCHW tensor, not the channel-blocked copy the forward read: the layer
+        // before (a ReLU, a residual sum) usually keeps that tensor anyway, and a second copy
+        // per layer made a ResNet-18 training step hold every activation twice. The backward
+        // reorders it again instead (one pass over the activation).
         let (savedWeight, savedImage) = (x.requiresGrad ? w : nil, weight.requiresGrad ? image : nil)
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
             let gradient = primitives.responseOperand(g)
-            let parameters = savedImage.map { primitives.weightGradient(image: $0, response: gradient) }
+            let parameters = savedImage.map {
+                primitives.weightGradient(image: primitives.imageOperand($0), response: gradient)
+            }
             return [savedWeight.map { primitives.image(from: gradient, weight: $0) }, parameters?.weight,
                     parameters?.bias]
         }
