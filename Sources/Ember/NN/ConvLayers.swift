@@ -65,8 +65,8 @@ open class Conv2d: Module {
     /// subclass with its own `forward`. Otherwise the two steps run in turn. Evaluating a
     /// model then skips one pass over each activation.
     ///
-    /// One difference: where the convolution's result is NaN, the fused ReLU gives 0 (oneDNN's
-    /// max), the two steps NaN.
+    /// One difference: where the convolution's result is NaN, the fused ReLU may give 0
+    /// (oneDNN's vector max), the two steps NaN.
     public func callAsFunction(_ input: Tensor, then activation: FusedActivation) -> Tensor {
         canFuse(input) ? convolve(input, then: activation) : activation.apply(self(input))
     }
