@@ -226,12 +226,16 @@ func median(_ values: [Double]) -> Double {
 var arguments = Array(CommandLine.arguments.dropFirst())
 var threads = ProcessInfo.processInfo.activeProcessorCount
 var repeats = 7
+// `--steps S`: S untimed iterations, no output but the allocator's figures on stderr
+// (Benchmarks/memory/peak_rss.py measures peak memory this way; S = 0 builds only).
+var untimedSteps: Int?
 var selected: [String] = []
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
     case "--threads": threads = Int(arguments.removeFirst()) ?? threads
     case "--repeat": repeats = Int(arguments.removeFirst()) ?? repeats
+    case "--steps": untimedSteps = Int(arguments.removeFirst())
     default: selected.append(argument)
     }
 }
@@ -240,6 +244,15 @@ manualSeed(0)
 
 for workload in workloads where selected.isEmpty || selected.contains(workload.name) {
     let step = workload.prepare()
+    if let untimedSteps {
+        for _ in 0..<untimedSteps { step() }
+        let stats = memoryStats()
+        let mb = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1e6) }
+        FileHandle.standardError.write(Data(("\(workload.name): allocator peak \(mb(stats.peakBytes)) "
+            + "(live \(mb(stats.inUseAtPeakBytes)), cached \(mb(stats.cachedAtPeakBytes))), "
+            + "peak live \(mb(stats.peakInUseBytes)); now live \(mb(stats.inUseBytes)), cached \(mb(stats.cachedBytes))\n").utf8))
+        continue
+    }
     for _ in 0..<max(1, workload.iterations / 2) { step() }  // warm-up: caches, buffer pool
     var times: [Double] = []
     for _ in 0..<repeats {

@@ -1,7 +1,7 @@
 """PyTorch side of Ember's benchmarks.
 
 Usage:
-    python Benchmarks/pytorch/bench.py --threads N [--repeat R] [workload ...]
+    python Benchmarks/pytorch/bench.py --threads N [--repeat R] [--steps S] [workload ...]
 
 Runs the named workloads (all of them if none are named) on the CPU with
 torch.set_num_threads(N).  For each workload: build the inputs, warm up, then
@@ -13,6 +13,10 @@ chosen so that the timed part takes about a second) and print
 on stdout, one line per workload, in the order requested.  Nothing else goes
 to stdout; logs go to stderr.  Benchmarks/Ember/main.swift (EmberBench)
 follows the same protocol, and Benchmarks/run.py compares the two.
+
+With --steps S, each workload instead runs S untimed iterations after building
+its inputs and prints nothing (S = 0 builds only): Benchmarks/memory/peak_rss.py
+measures the process's peak memory that way.
 """
 
 import argparse
@@ -318,6 +322,8 @@ def main(argv=None):
     p.add_argument("--threads", type=int, required=True, help="torch.set_num_threads(N)")
     p.add_argument("--repeat", type=int, default=None,
                    help="timed repetitions per workload (default: per workload, ~1 s)")
+    p.add_argument("--steps", type=int, default=None,
+                   help="run this many untimed iterations and print nothing (for peak memory)")
     p.add_argument("workloads", nargs="*", help=f"any of: {', '.join(WORKLOADS)} (default: all)")
     args = p.parse_args(argv)
 
@@ -330,6 +336,12 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     log(f"torch {torch.__version__}, threads={torch.get_num_threads()}")
     for name in args.workloads or list(WORKLOADS):
+        if args.steps is not None:
+            torch.manual_seed(0)
+            step = WORKLOADS[name][0]()
+            for _ in range(args.steps):
+                step()
+            continue
         print(f"{name}\t{bench(name, args.repeat):.9e}", flush=True)
     return 0
 

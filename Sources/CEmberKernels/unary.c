@@ -287,9 +287,13 @@ void ember_unary_backward_f32(int op, const float *grad, const float *x, const f
                               float *out, int64_t n, float p0, float p1) {
     if (n <= 0) return;
     if (op == EMBER_UNARY_RELU) {
-        relu_backward_impl()(grad, x, out, n);
+        // y > 0 exactly where x > 0 (and y is NaN where x is), so either one gives the mask.
+        relu_backward_impl()(grad, x ? x : y, out, n);
         return;
     }
+    // hardtanh's output lies strictly inside (p0, p1) exactly where its input does, and is
+    // NaN where the input is: the gradient rule reads the same on either.
+    if (op == EMBER_UNARY_HARDTANH && !x) x = y;
     if (op == EMBER_UNARY_SIGMOID || op == EMBER_UNARY_TANH) {
         backward_from_output_impl()(op, grad, y, out, n);
         return;

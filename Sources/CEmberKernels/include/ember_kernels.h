@@ -82,10 +82,10 @@ void ember_unary_f32(int op, const float *x, float *out, int64_t n, float p0, fl
 /// Fused backward of a unary op: out[i] = grad[i] * op'(x[i]) where the derivative may use
 /// the forward input `x` and/or the forward output `y` (either may be NULL when the op
 /// does not need it, as documented per op):
-///   RELU: x          SIGMOID: y        TANH: y          GELU, GELU_TANH: x
-///   LEAKY_RELU: x    SOFTPLUS: x       CLAMP, HARDTANH: x (gradient only strictly
-///   inside (p0, p1), as PyTorch 2.15: 0 at either bound; for NaN, CLAMP gives 0 and
-///   HARDTANH passes the gradient; an infinite bound means no bound)
+///   RELU: x or y     SIGMOID: y        TANH: y          GELU, GELU_TANH: x
+///   LEAKY_RELU: x    SOFTPLUS: x       CLAMP: x, HARDTANH: x or y (gradient only
+///   strictly inside (p0, p1), as PyTorch 2.15: 0 at either bound; for NaN, CLAMP gives 0
+///   and HARDTANH passes the gradient; an infinite bound means no bound)
 ///   EXP: y           LOG: x            SQRT: y          RSQRT: y
 ///   SIN: x           COS: x            ABS: x           SQUARE: x    RECIPROCAL: y
 /// `out` may alias `grad`.

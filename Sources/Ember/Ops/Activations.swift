@@ -3,7 +3,10 @@ import CEmberKernels
 /// Activation functions as tensor methods (the `nn` layers wrap these).
 extension Tensor {
     /// `max(0, x)` elementwise (`torch.relu`, `F.relu`).
-    public func relu() -> Tensor { unary(EMBER_UNARY_RELU, "ReluBackward", saving: .input) }
+    ///
+    /// The backward reads the output, as PyTorch's does (`y > 0` exactly where `x > 0`): the
+    /// input, often a batch norm's output, is then free once nothing else needs it.
+    public func relu() -> Tensor { unary(EMBER_UNARY_RELU, "ReluBackward", saving: .output) }
 
     /// `min(max(0, x), 6)` (`F.relu6`); the gradient is 0 at and beyond both bounds.
     public func relu6() -> Tensor { hardtanh(minVal: 0, maxVal: 6) }
@@ -12,7 +15,8 @@ extension Tensor {
     /// gradient; at and beyond either bound the gradient is 0, as in PyTorch.
     public func hardtanh(minVal: Float = -1, maxVal: Float = 1) -> Tensor {
         precondition(maxVal >= minVal, "hardtanh: max_val (\(maxVal)) must be greater than or equal to min_val (\(minVal))")
-        return unary(EMBER_UNARY_HARDTANH, "HardtanhBackward", saving: .input, minVal, maxVal)
+        // The output decides the gradient as well as the input does (see relu()).
+        return unary(EMBER_UNARY_HARDTANH, "HardtanhBackward", saving: .output, minVal, maxVal)
     }
 
     /// `x` where positive, `negativeSlope * x` elsewhere (`F.leaky_relu`).

@@ -56,10 +56,12 @@ public func conv2d(
                   dilation: dilation, groups: groups)
 }
 
-/// `F.conv2d` under the name of the op or layer that errors report.
+/// `F.conv2d` under the name of the op or layer that errors report. With `activation`,
+/// the result goes through it in the same pass and nothing is recorded: only for callers
+/// that know no gradient is wanted (`Conv2d.callAsFunction(_:then:)`).
 func convolution2d(
     _ name: String, _ input: Tensor, weight: Tensor, bias: Tensor?, stride: IntPair, padding: ConvPadding,
-    dilation: IntPair, groups: Int
+    dilation: IntPair, groups: Int, then activation: FusedActivation? = nil
 ) -> Tensor {
     checkConvArguments(name, input, weight: weight, bias: bias, stride: stride, dilation: dilation, groups: groups)
     precondition(padding != .same || (stride.height == 1 && stride.width == 1),
@@ -81,7 +83,8 @@ func convolution2d(
         if groups == 1 && sides == (0, 0, 0, 0) && dilation == IntPair(1) && kernel == IntPair(ih, iw) {
             let (n, features) = (x.shape[0], c * ih * iw)
             let product = x.reshape([n, features]).matmul(weight.reshape([weight.shape[0], features]).t())
-            return (bias.map { product + $0 } ?? product).view(n, weight.shape[0], 1, 1)
+            let result = (bias.map { product + $0 } ?? product).view(n, weight.shape[0], 1, 1)
+            return activation.map { $0.apply(result) } ?? result
         }
         let primitives = ConvolutionPrimitives.forGeometry(ConvolutionGeometry(
             image: x.shape, responseChannels: weight.shape[0],
@@ -89,13 +92,24 @@ func convolution2d(
             kernel: kernel, stride: stride, dilation: dilation, groups: groups,
             padding: sides, hasBias: bias != nil))
         let w = weight.detach().contiguous()
-        let (result, image) = primitives.respond(to: primitives.imageOperand(x.detach().contiguous()),
-                                                 weight: w, bias: bias?.detach().contiguous())
-        // Each gradient needs only the other operand: keep just what will be used.
+        if let activation {
+            return primitives.respond(to: x.detach().contiguous(), weight: w, bias: bias?.detach().contiguous(),
+                                      then: activation)
+        }
+        let image = x.detach().contiguous()
+        let result = primitives.respond(to: primitives.imageOperand(image), weight: w,
+                                        bias: bias?.detach().contiguous()).response
+        // Each gradient needs only the other operand: keep just what will be used. The image
+        // is kept as the NCHW tensor, not the channel-blocked copy the forward read: the layer
+        // before (a ReLU, a residual sum) usually keeps that tensor anyway, and a second copy
+        // per layer made a ResNet-18 training step hold every activation twice. The backward
+        // reorders it again instead (one pass over the activation).
         let (savedWeight, savedImage) = (x.requiresGrad ? w : nil, weight.requiresGrad ? image : nil)
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
             let gradient = primitives.responseOperand(g)
-            let parameters = savedImage.map { primitives.weightGradient(image: $0, response: gradient) }
+            let parameters = savedImage.map {
+                primitives.weightGradient(image: primitives.imageOperand($0), response: gradient)
+            }
             return [savedWeight.map { primitives.image(from: gradient, weight: $0) }, parameters?.weight,
                     parameters?.bias]
         }
