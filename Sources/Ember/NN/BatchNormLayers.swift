@@ -76,23 +76,41 @@ open class BatchNorm: Module {
     }
 
     /// The activations a batch norm can apply in the same pass (see `callAsFunction(_:then:)`).
-    public typealias FusedActivation = Ember.FusedActivation
+    public enum FusedActivation: Sendable {
+        /// `max(0, x)`.
+        case relu
+        /// `min(max(0, x), 6)`.
+        case relu6
+
+        var bounds: (low: Float, high: Float) { self == .relu ? (0, .infinity) : (0, 6) }
+
+        /// The activation a `ReLU` or `ReLU6` module applies; nil for other modules.
+        init?(_ module: Module) {
+            switch module {
+            case is ReLU: self = .relu
+            case is ReLU6: self = .relu6
+            default: return nil
+            }
+        }
+    }
 
     /// `self(input).relu()` (or `.relu6()`), in one pass over the data when nothing else can
     /// tell: in evaluation mode with running statistics, with no gradient to record
     /// (`withNoGrad`, or nothing requiring one) and no forward hooks. Otherwise the two steps
     /// run in turn. Evaluating a model then reads and writes each activation once, not twice.
     public func callAsFunction(_ input: Tensor, then activation: FusedActivation) -> Tensor {
-        fused(input, activation) ?? activation.apply(self(input))
+        fused(input, activation) ?? {
+            let y = self(input)
+            return activation == .relu ? y.relu() : y.relu6()
+        }()
     }
 
     /// `activation(self(input))`, in one pass under the same conditions when `activation`
     /// is a `ReLU` or `ReLU6` without forward hooks. `Sequential` uses it for a batch norm
     /// followed by a ReLU.
     public func callAsFunction(_ input: Tensor, then activation: Module) -> Tensor {
-        guard let kind = FusedActivation.fusable(activation), let output = fused(input, kind) else {
-            return activation(self(input))
-        }
+        guard let kind = FusedActivation(activation), activation.forwardHooks.isEmpty,
+              let output = fused(input, kind) else { return activation(self(input)) }
         return output
     }
 

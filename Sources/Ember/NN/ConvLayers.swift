@@ -57,41 +57,14 @@ open class Conv2d: Module {
     }
 
     /// The convolution of `input`; a `paddingMode` other than `.zeros` pads `input` explicitly first.
-    open override func forward(_ input: Tensor) -> Tensor { convolve(input, then: nil) }
-
-    /// `self(input).relu()` (or `.relu6()`), the activation applied by the convolution as it
-    /// writes its result, when nothing else can tell: no gradient to record (`withNoGrad`,
-    /// or nothing requiring one), no forward hooks, and `Conv2d` itself rather than a
-    /// subclass with its own `forward`. Otherwise the two steps run in turn. Evaluating a
-    /// model then skips one pass over each activation.
-    ///
-    /// One difference: where the convolution's result is NaN, the fused ReLU may give 0
-    /// (oneDNN's vector max), the two steps NaN.
-    public func callAsFunction(_ input: Tensor, then activation: FusedActivation) -> Tensor {
-        canFuse(input) ? convolve(input, then: activation) : activation.apply(self(input))
-    }
-
-    /// `activation(self(input))`, in one pass under the same conditions when `activation` is
-    /// a `ReLU` or `ReLU6` without forward hooks. `Sequential` uses it for a convolution
-    /// followed by a ReLU.
-    public func callAsFunction(_ input: Tensor, then activation: Module) -> Tensor {
-        guard let kind = FusedActivation.fusable(activation), canFuse(input) else { return activation(self(input)) }
-        return convolve(input, then: kind)
-    }
-
-    private func canFuse(_ input: Tensor) -> Bool {
-        type(of: self) == Conv2d.self && forwardHooks.isEmpty
-            && !(GradMode.isEnabled && (input.requiresGrad || weight.requiresGrad || bias?.requiresGrad == true))
-    }
-
-    private func convolve(_ input: Tensor, then activation: FusedActivation?) -> Tensor {
+    open override func forward(_ input: Tensor) -> Tensor {
         guard let mode = PadMode(rawValue: paddingMode.rawValue) else {
             return convolution2d("Conv2d", input, weight: weight, bias: bias, stride: stride, padding: padding,
-                                 dilation: dilation, groups: groups, then: activation)
+                                 dilation: dilation, groups: groups)
         }
         let padded = pad(input, padding.sides(kernelSize: kernelSize, dilation: dilation), mode: mode)
         return convolution2d("Conv2d", padded, weight: weight, bias: bias, stride: stride, padding: 0,
-                             dilation: dilation, groups: groups, then: activation)
+                             dilation: dilation, groups: groups)
     }
 
     /// The settings as PyTorch prints them: `1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)`.

@@ -68,20 +68,16 @@ open class Sequential: Module {
         return slice
     }
 
-    /// Feeds the input through each module in turn. A batch norm or a convolution followed
-    /// by a ReLU or ReLU6 runs as `BatchNorm.callAsFunction(_:then:)` or
-    /// `Conv2d.callAsFunction(_:then:)`, which give the same values.
+    /// Feeds the input through each module in turn. A batch norm followed by a ReLU or
+    /// ReLU6 runs as `BatchNorm.callAsFunction(_:then:)`, which gives the same values.
     open override func forward(_ input: Tensor) -> Tensor {
         var x = input
         var i = 0
         while i < addedModules.count {
             let module = addedModules[i].module
-            let next = i + 1 < addedModules.count ? addedModules[i + 1].module : nil
-            if let next, FusedActivation(next) != nil, let norm = module as? BatchNorm {
-                x = norm(x, then: next)
-                i += 2
-            } else if let next, FusedActivation(next) != nil, let conv = module as? Conv2d {
-                x = conv(x, then: next)
+            if let norm = module as? BatchNorm, i + 1 < addedModules.count,
+               BatchNorm.FusedActivation(addedModules[i + 1].module) != nil {
+                x = norm(x, then: addedModules[i + 1].module)
                 i += 2
             } else {
                 x = module(x)

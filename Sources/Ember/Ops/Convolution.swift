@@ -56,12 +56,10 @@ public func conv2d(
                   dilation: dilation, groups: groups)
 }
 
-/// `F.conv2d` under the name of the op or layer that errors report. With `activation`,
-/// the result goes through it in the same pass and nothing is recorded: only for callers
-/// that know no gradient is wanted (`Conv2d.callAsFunction(_:then:)`).
+/// `F.conv2d` under the name of the op or layer that errors report.
 func convolution2d(
     _ name: String, _ input: Tensor, weight: Tensor, bias: Tensor?, stride: IntPair, padding: ConvPadding,
-    dilation: IntPair, groups: Int, then activation: FusedActivation? = nil
+    dilation: IntPair, groups: Int
 ) -> Tensor {
     checkConvArguments(name, input, weight: weight, bias: bias, stride: stride, dilation: dilation, groups: groups)
     precondition(padding != .same || (stride.height == 1 && stride.width == 1),
@@ -83,8 +81,7 @@ func convolution2d(
         if groups == 1 && sides == (0, 0, 0, 0) && dilation == IntPair(1) && kernel == IntPair(ih, iw) {
             let (n, features) = (x.shape[0], c * ih * iw)
             let product = x.reshape([n, features]).matmul(weight.reshape([weight.shape[0], features]).t())
-            let result = (bias.map { product + $0 } ?? product).view(n, weight.shape[0], 1, 1)
-            return activation.map { $0.apply(result) } ?? result
+            return (bias.map { product + $0 } ?? product).view(n, weight.shape[0], 1, 1)
         }
         let primitives = ConvolutionPrimitives.forGeometry(ConvolutionGeometry(
             image: x.shape, responseChannels: weight.shape[0],
@@ -92,10 +89,6 @@ func convolution2d(
             kernel: kernel, stride: stride, dilation: dilation, groups: groups,
             padding: sides, hasBias: bias != nil))
         let w = weight.detach().contiguous()
-        if let activation {
-            return primitives.respond(to: x.detach().contiguous(), weight: w, bias: bias?.detach().contiguous(),
-                                      then: activation)
-        }
         let image = x.detach().contiguous()
         let result = primitives.respond(to: primitives.imageOperand(image), weight: w,
                                         bias: bias?.detach().contiguous()).response

@@ -63,13 +63,6 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     private let imageLayout: dnnl_memory_desc_t, responseLayout: dnnl_memory_desc_t, weightLayout: dnnl_memory_desc_t
     private let biasLayout: dnnl_memory_desc_t
 
-    /// The inference forward with an activation applied in the same pass (a oneDNN eltwise
-    /// post-op), per activation, built on first use: evaluation only, so most geometries
-    /// never build one.
-    private let activatedForward = Mutex<[FusedActivation: DNNLPrimitive]>([:])
-    /// What the forward descriptor was built from, for building `activatedForward`.
-    private let forwardSetup: ForwardSetup
-
     /// Reorders between this geometry's layouts, built on first use.
     private let reorders = Mutex<[Reorder]>([])
 
@@ -132,11 +125,12 @@ final class ConvolutionPrimitives: @unchecked Sendable {
         let algorithm = g.responseHeight * g.responseWidth >= Self.winogradMinimumPixels
             ? dnnl_convolution_auto : dnnl_convolution_direct
 
-        let setup = ForwardSetup(algorithm: algorithm, image: imageChoice, weight: weightChoice, bias: bias,
-                                 response: responseChoice, strides: strides, dilations: dilations, before: before,
-                                 after: after, description: description)
-        forwardSetup = setup
-        var forwardDesc = setup.descriptor(dnnl_forward_training, hasBias: g.hasBias)
+        var forwardDesc = dnnl_convolution_desc_t()
+        withUnsafePointer(to: &bias) { bias in
+            DNNL.check(dnnl_dilated_convolution_forward_desc_init(
+                &forwardDesc, dnnl_forward_training, algorithm, &imageChoice, &weightChoice,
+                g.hasBias ? bias : nil, &responseChoice, strides, dilations, before, after), description)
+        }
         forward = DNNLPrimitive(&forwardDesc, hint: nil, description)
         var dataDesc = dnnl_convolution_desc_t()
         DNNL.check(dnnl_dilated_convolution_backward_data_desc_init(
@@ -154,7 +148,6 @@ final class ConvolutionPrimitives: @unchecked Sendable {
 
     deinit {
         for primitive in [forward, backwardData, backwardWeights] { primitive.destroy() }
-        activatedForward.withLock { built in built.values.forEach { $0.destroy() } }
         reorders.withLock { list in list.forEach { dnnl_primitive_destroy($0.primitive) } }
     }
 
@@ -166,39 +159,13 @@ final class ConvolutionPrimitives: @unchecked Sendable {
     /// response = image ⋆ weight (+ bias). Also returns the image in the layout it was read
     /// in, for the weight gradient to keep.
     func respond(to image: LaidOutTensor, weight: Tensor, bias: Tensor?) -> (response: Tensor, image: LaidOutTensor) {
-        run(forward, image, weight: weight, bias: bias)
-    }
-
-    /// `activation(image ⋆ weight + bias)` for an NCHW image, in one primitive that applies
-    /// the activation as it writes its result; for evaluation (nothing is kept for a backward).
-    func respond(to image: Tensor, weight: Tensor, bias: Tensor?, then activation: FusedActivation) -> Tensor {
-        run(activated(activation), plain(image, imageLayout), weight: weight, bias: bias).response
-    }
-
-    /// Runs a forward `primitive`, reordering the operands to its layouts and the result to NCHW.
-    private func run(_ primitive: DNNLPrimitive, _ image: LaidOutTensor, weight: Tensor,
-                     bias: Tensor?) -> (response: Tensor, image: LaidOutTensor) {
-        let source = laidOut(image, as: primitive.layout(dnnl_query_src_md))
-        let w = laidOut(plain(weight, weightLayout), as: primitive.layout(dnnl_query_weights_md))
-        let out = DNNL.output(primitive.layout(dnnl_query_dst_md))
+        let source = laidOut(image, as: forward.layout(dnnl_query_src_md))
+        let w = laidOut(plain(weight, weightLayout), as: forward.layout(dnnl_query_weights_md))
+        let out = DNNL.output(forward.layout(dnnl_query_dst_md))
         var arguments = [(DNNL_ARG_SRC, source), (DNNL_ARG_WEIGHTS, w), (DNNL_ARG_DST, out)]
         if let bias { arguments.append((DNNL_ARG_BIAS, plain(bias, biasLayout))) }
-        primitive.execute(arguments)
+        forward.execute(arguments)
         return (tensor(out, responseLayout), source)
-    }
-
-    /// The inference forward that applies `activation` to its result.
-    private func activated(_ activation: FusedActivation) -> DNNLPrimitive {
-        if let built = activatedForward.withLock({ $0[activation] }) { return built }
-        // ReLU is oneDNN's relu with slope 0; ReLU6 its clip to [0, 6].
-        let eltwise = activation == .relu ? (dnnl_eltwise_relu, Float(0), Float(0)) : (dnnl_eltwise_clip_v2, 0, 6)
-        var desc = forwardSetup.descriptor(dnnl_forward_inference, hasBias: geometry.hasBias)
-        let built = DNNLPrimitive(&desc, hint: nil, eltwise: eltwise, forwardSetup.description)
-        return activatedForward.withLock { primitives in
-            if let raced = primitives[activation] { built.destroy(); return raced }
-            primitives[activation] = built
-            return built
-        }
     }
 
     /// image = the adjoint of `respond` applied to `response` (the data gradient of a
@@ -266,26 +233,6 @@ final class ConvolutionPrimitives: @unchecked Sendable {
         let built = Reorder(from: from, to: to, primitive: DNNL.reorder(from: from, to: to))
         reorders.withLock { $0.append(built) }
         return built.primitive
-    }
-
-    /// The arguments of oneDNN's forward convolution descriptor, kept to build variants.
-    private struct ForwardSetup: @unchecked Sendable {
-        let algorithm: dnnl_alg_kind_t
-        let image: dnnl_memory_desc_t, weight: dnnl_memory_desc_t, bias: dnnl_memory_desc_t
-        let response: dnnl_memory_desc_t
-        let strides: [Int64], dilations: [Int64], before: [Int64], after: [Int64]
-        let description: String
-
-        func descriptor(_ kind: dnnl_prop_kind_t, hasBias: Bool) -> dnnl_convolution_desc_t {
-            var desc = dnnl_convolution_desc_t()
-            var (image, weight, bias, response) = (image, weight, bias, response)
-            withUnsafePointer(to: &bias) { bias in
-                DNNL.check(dnnl_dilated_convolution_forward_desc_init(
-                    &desc, kind, algorithm, &image, &weight, hasBias ? bias : nil, &response,
-                    strides, dilations, before, after), description)
-            }
-            return desc
-        }
     }
 
     private struct Reorder: @unchecked Sendable {

@@ -19,22 +19,12 @@ struct DNNLPrimitive: @unchecked Sendable {
     let primitive: OpaquePointer
 
     /// Builds the primitive for `operation` (an op descriptor, e.g. `dnnl_convolution_desc_t`),
-    /// with `hint` the forward primitive's descriptor when this is a backward pass, and
-    /// `eltwise` an elementwise function (algorithm, alpha, beta) applied to the result in
-    /// the same pass (a post-op).
-    init(_ operation: UnsafeRawPointer, hint: OpaquePointer?, eltwise: (dnnl_alg_kind_t, Float, Float)? = nil,
-         _ what: String) {
+    /// with `hint` the forward primitive's descriptor when this is a backward pass.
+    init(_ operation: UnsafeRawPointer, hint: OpaquePointer?, _ what: String) {
         var attributes: OpaquePointer?
         DNNL.check(dnnl_primitive_attr_create(&attributes), what)
         defer { dnnl_primitive_attr_destroy(attributes) }
         DNNL.check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), what)
-        if let (algorithm, alpha, beta) = eltwise {
-            var postOps: OpaquePointer?
-            DNNL.check(dnnl_post_ops_create(&postOps), what)
-            defer { dnnl_post_ops_destroy(postOps) }
-            DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, algorithm, alpha, beta), what)
-            DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), what)
-        }
         var pd: OpaquePointer?
         DNNL.check(dnnl_primitive_desc_create(&pd, operation, attributes, DNNL.engine, hint), what)
         var p: OpaquePointer?
