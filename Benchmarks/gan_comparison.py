@@ -26,8 +26,10 @@ def locked(command, **kwargs):
     return subprocess.run(["flock", "/tmp/ember-build.lock"] + command, check=True, capture_output=True, text=True, **kwargs)
 
 
-def run_ember(recipe, data, epochs, seed, out):
-    locked([EMBER, "train"] + RECIPES[recipe] + ["--data", data, "--epochs", str(epochs), "--seed", str(seed), "--out", out])
+def run_ember(recipe, data, epochs, seed, out, scorer):
+    # The scorer is trained by the first run of a data set and reused by every later one.
+    reuse = ["--scorer", scorer] if os.path.exists(scorer) else []
+    locked([EMBER, "train"] + RECIPES[recipe] + ["--data", data, "--epochs", str(epochs), "--seed", str(seed), "--out", out] + reuse)
     with open(os.path.join(out, FOLDERS[recipe], "metrics.csv")) as f:
         last = f.read().split()[-1].split(",")
     seconds = float(last[8])
@@ -70,7 +72,8 @@ def main():
                     if key in results:
                         continue
                     if side == "ember":
-                        results[key] = run_ember(recipe, folder, epochs, seed, os.path.join(out, f"ember-s{seed}"))
+                        results[key] = run_ember(recipe, folder, epochs, seed, os.path.join(out, f"ember-s{seed}"),
+                                                 os.path.join(out, "ember-s0", "scorer", "cnn", "best.safetensors"))
                     else:
                         # The same classifier as Ember's runs of this data set: the one cached by seed 0's run.
                         results[key] = run_pytorch(a.python, recipe, folder, epochs, seed,

@@ -9,12 +9,16 @@ import Synchronization
 public enum Threading {
     private static let configured = Atomic<Int>(0)
 
+    /// The active processors, counted once: Foundation reads the cgroup's CPU quota and
+    /// cpuset files on every `activeProcessorCount`, which every parallel loop would pay.
+    private static let activeProcessors = ProcessInfo.processInfo.activeProcessorCount
+
     /// The number of threads Ember's kernels use (`torch.get_num_threads()`); defaults to
-    /// the number of active processors. Setting it also sets oneDNN's thread count.
+    /// the number of active processors at start-up. Setting it also sets oneDNN's thread count.
     public static var numThreads: Int {
         get {
             let value = configured.load(ordering: .relaxed)
-            return value > 0 ? value : ProcessInfo.processInfo.activeProcessorCount
+            return value > 0 ? value : activeProcessors
         }
         set {
             precondition(newValue >= 1, "numThreads must be at least 1, got \(newValue)")
