@@ -211,6 +211,12 @@ public final class DistributedDataParallel: Module {
     private func gradientReady(_ k: Int) {
         if findUnusedParameters { usedSinceReduction[k] = true }
         guard synchronising else { return }
+        // Marked ready with zeros at the first hook, its bucket may be averaged already.
+        precondition(!findUnusedParameters || reached[k], """
+            DistributedDataParallel: parameter \(trainableNames[k]) received a gradient, but the forward \
+            output does not reach it (a loss term outside forward, or two forwards before one backward); \
+            PyTorch refuses this as "Expected to mark a variable ready only once"
+            """)
         do {
             if !unusedMarked {
                 unusedMarked = true

@@ -159,8 +159,9 @@ enum DataParallelChecks {
     }
 
     /// Gradient accumulation: a backward inside `noSync` keeps local gradients, the next
-    /// one outside averages the accumulated sums; then an ordinary step. One bucket per
-    /// parameter (a tiny `bucketCapMB`) so several collectives are in flight.
+    /// one outside averages the accumulated sums (in one bucket: the first synchronised
+    /// backward's); then an ordinary step, by when the buckets are rebuilt one per parameter
+    /// (a tiny `bucketCapMB`), so several collectives are in flight.
     static func noSync() throws -> Bool {
         let world = Distributed.worldSize
         let perRank = 8

@@ -26,7 +26,7 @@ struct ActivationBackwardTests {
     @Test func gradientFromOutputEqualsGradientFromInput() {
         manualSeed(3)
         // Integers from -8 to 8: many exact zeros and exact bounds.
-        var x = Tensor((0..<1003).map { Float($0 % 17 - 8) })
+        let x = Tensor((0..<1003).map { Float($0 % 17 - 8) })
         x[17] = Tensor(Float.nan)
         x[18] = Tensor(-Float.zero)
         let g = Tensor.randn([1003])

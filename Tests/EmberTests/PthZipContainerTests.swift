@@ -102,6 +102,17 @@ struct PthZipContainerTests {
         #expect(bombMessage?.contains("more than deflate expands to") == true, "\(bombMessage ?? "accepted")")
     }
 
+    @Test func aDeflatedEntryDeclaringMoreThanItsStreamHoldsIsRefused() throws {
+        // data.pkl (321 deflated bytes, 473 inflated) said to inflate to 300,000: within
+        // deflate's ratio, so only reading the stream can tell.
+        var data = try Data(contentsOf: PthReaderTests.url("deflated.pth"))
+        for (signature, offset) in [(Self.local, 22), (Self.central, 24)] {
+            data = Self.patched(data, signature, at: offset, width: 4, 300_000)
+        }
+        let message = Self.message(data)
+        #expect(message?.contains("entry 'sequential/data.pkl'") == true, "\(message ?? "accepted")")
+    }
+
     // ZIPFoundation 0.9.20 trapped on each of these (past-the-end reads of its in-memory
     // archive, `off_t` of an offset of 2^63 and more); libzip refuses them when it opens the
     // archive, except a size that only the central directory changes: torch.save's local

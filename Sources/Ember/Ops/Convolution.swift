@@ -91,7 +91,7 @@ func convolution2d(
         let w = weight.detach().contiguous()
         let image = x.detach().contiguous()
         let result = primitives.respond(to: primitives.imageOperand(image), weight: w,
-                                        bias: bias?.detach().contiguous()).response
+                                        bias: bias?.detach().contiguous())
         // Each gradient needs only the other operand: keep just what will be used. The image
         // is kept as the NCHW tensor, not the channel-blocked copy the forward read: the layer
         // before (a ReLU, a residual sum) usually keeps that tensor anyway, and a second copy
@@ -164,7 +164,7 @@ func convolutionTranspose2d(
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
             let gradient = primitives.imageOperand(
                 g.narrow(dim: 2, start: 0, length: oh - trimH).narrow(dim: 3, start: 0, length: ow - trimW).contiguous())
-            return [savedWeight.map { primitives.respond(to: gradient, weight: $0, bias: nil).response },
+            return [savedWeight.map { primitives.respond(to: gradient, weight: $0, bias: nil) },
                     savedResponse.map { primitives.weightGradient(image: gradient, response: $0).weight }, nil]
         }
     }

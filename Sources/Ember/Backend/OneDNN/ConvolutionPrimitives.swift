@@ -156,16 +156,15 @@ final class ConvolutionPrimitives: @unchecked Sendable {
         LaidOutTensor(storage: tensor, layout: layout)
     }
 
-    /// response = image ⋆ weight (+ bias). Also returns the image in the layout it was read
-    /// in, for the weight gradient to keep.
-    func respond(to image: LaidOutTensor, weight: Tensor, bias: Tensor?) -> (response: Tensor, image: LaidOutTensor) {
+    /// response = image ⋆ weight (+ bias).
+    func respond(to image: LaidOutTensor, weight: Tensor, bias: Tensor?) -> Tensor {
         let source = laidOut(image, as: forward.layout(dnnl_query_src_md))
         let w = laidOut(plain(weight, weightLayout), as: forward.layout(dnnl_query_weights_md))
         let out = DNNL.output(forward.layout(dnnl_query_dst_md))
         var arguments = [(DNNL_ARG_SRC, source), (DNNL_ARG_WEIGHTS, w), (DNNL_ARG_DST, out)]
         if let bias { arguments.append((DNNL_ARG_BIAS, plain(bias, biasLayout))) }
         forward.execute(arguments)
-        return (tensor(out, responseLayout), source)
+        return tensor(out, responseLayout)
     }
 
     /// image = the adjoint of `respond` applied to `response` (the data gradient of a

@@ -94,18 +94,20 @@ final class ZipReader {
             throw bad("cannot be opened: \(LibZipError.describe(zip_get_error(archive)))")
         }
         defer { zip_fclose(file) }
-        var data = Data(count: Int(size))
-        let read = data.withUnsafeMutableBytes { raw -> Int64 in
-            var total: Int64 = 0
-            while total < Int64(raw.count) {
-                let n = zip_fread(file, raw.baseAddress! + Int(total), zip_uint64_t(Int64(raw.count) - total))
-                if n <= 0 { return n < 0 ? n : total }
-                total += n
-            }
+        // A deflated entry's buffer grows with what actually comes out of the stream, so a
+        // header that declares far more than the stream holds costs nothing to refuse.
+        var data = Data(count: Int(min(size, packed &* 4 &+ Self.growthStep)))
+        var read: Int64 = 0
+        while read >= 0 {
+            read = Self.fill(&data, from: file, after: read)
+            guard read == Int64(data.count), data.count < Int(size) else { break }
+            data.count = Int(min(size, UInt64(data.count) * 2))
+        }
+        if read == Int64(size) {
             // One more read reaches the end, where libzip compares the CRC-32 and the size.
             var extra: UInt8 = 0
             let n = zip_fread(file, &extra, 1)
-            return n < 0 ? n : total + n
+            read = n < 0 ? n : read + n
         }
         guard read >= 0 else {
             let error = zip_file_get_error(file)!
@@ -116,5 +118,22 @@ final class ZipReader {
             throw bad(read < Int64(size) ? "ends after \(read) of its \(size) bytes" : "holds more than its declared \(size) bytes")
         }
         return data
+    }
+
+    /// The first size a deflated entry's buffer gets beyond four times its packed bytes.
+    private static let growthStep: UInt64 = 1 << 20
+
+    /// Reads from `file` into `data` from offset `start` until `data` is full or the entry
+    /// ends; returns the bytes now in `data`, or libzip's negative result on failure.
+    private static func fill(_ data: inout Data, from file: OpaquePointer, after start: Int64) -> Int64 {
+        data.withUnsafeMutableBytes { raw -> Int64 in
+            var total = start
+            while total < Int64(raw.count) {
+                let n = zip_fread(file, raw.baseAddress! + Int(total), zip_uint64_t(Int64(raw.count) - total))
+                if n <= 0 { return n < 0 ? n : total }
+                total += n
+            }
+            return total
+        }
     }
 }

@@ -17,6 +17,9 @@ final class ZipWriter {
     /// Where the next local header starts; libzip writes entries in the order they are added.
     private var offset = 0
     private var closed = false
+    /// Copies of added `Data` entries, owned here rather than by libzip (which frees what it
+    /// owns on some failure paths and not on others), freed with the writer.
+    private var copies: [UnsafeMutableRawPointer] = []
 
     /// An empty archive; `path` names the file in errors.
     init(path: String) throws {
@@ -40,6 +43,7 @@ final class ZipWriter {
     deinit {
         if !closed { zip_discard(archive) }
         zip_source_free(source)
+        copies.forEach { free($0) }
     }
 
     private func failure(_ what: String, _ error: UnsafeMutablePointer<zip_error_t>) -> SerializationError {
@@ -48,23 +52,19 @@ final class ZipWriter {
 
     /// Adds a stored entry whose bytes are copied now.
     func add(_ name: String, _ contents: Data) throws {
-        guard !contents.isEmpty else { return try add(name, UnsafeRawBufferPointer(start: nil, count: 0), owned: false) }
+        guard !contents.isEmpty else { return try add(name, borrowing: UnsafeRawBufferPointer(start: nil, count: 0)) }
         let copy = malloc(contents.count)!
+        copies.append(copy)
         contents.copyBytes(to: copy.assumingMemoryBound(to: UInt8.self), count: contents.count)
-        // Owned: libzip frees the copy with the archive.
-        try add(name, UnsafeRawBufferPointer(start: copy, count: contents.count), owned: true)
+        try add(name, borrowing: UnsafeRawBufferPointer(start: copy, count: contents.count))
     }
 
     /// Adds a stored entry over `bytes` without copying them: they must stay valid and
     /// unchanged until `finish` returns.
     func add(_ name: String, borrowing bytes: UnsafeRawBufferPointer) throws {
-        try add(name, bytes, owned: false)
-    }
-
-    private func add(_ name: String, _ bytes: UnsafeRawBufferPointer, owned: Bool) throws {
+        precondition(!closed, "ZipWriter: an entry added after finish()")
         let what = "cannot add '\(name)' to the zip archive"
-        guard let entry = zip_source_buffer(archive, bytes.baseAddress, zip_uint64_t(bytes.count), owned ? 1 : 0) else {
-            if owned { free(UnsafeMutableRawPointer(mutating: bytes.baseAddress)) }
+        guard let entry = zip_source_buffer(archive, bytes.baseAddress, zip_uint64_t(bytes.count), 0) else {
             throw failure(what, zip_get_error(archive))
         }
         let added = zip_file_add(archive, name, entry, zip_flags_t(ZIP_FL_ENC_UTF_8))
@@ -91,6 +91,7 @@ final class ZipWriter {
 
     /// The archive's bytes; the writer takes no more entries.
     func finish() throws -> Data {
+        precondition(!closed, "ZipWriter: finish() called twice")
         closed = true
         guard zip_close(archive) == 0 else {
             let message = failure("cannot write the zip archive", zip_get_error(archive))
