@@ -115,6 +115,8 @@ public final class DistributedDataParallel: Module {
         trainablePositions = named.indices.filter { named[$0].tensor.requiresGrad }
         trainable = trainablePositions.map { named[$0].tensor }
         trainableNames = trainablePositions.map { named[$0].name }
+        precondition(bucketCapMB.map { $0.isFinite && $0 >= 0 && $0 < 1e12 } ?? true,
+                     "DistributedDataParallel: bucketCapMB must be a finite size in MB, got \(bucketCapMB!)")
         let cap = Int((bucketCapMB ?? 25) * 1_048_576)
         bucketLimits = bucketCapMB == nil ? [1 << 20, cap] : [cap]
         self.module = module

@@ -1,4 +1,5 @@
 import Ember
+import Foundation
 
 /// A group of parameters whose gradients are averaged by one collective: the gradients are
 /// copied into one flat buffer, reduced together, and copied back.
@@ -47,7 +48,7 @@ final class GradientBucket {
             for (parameter, offset) in zip(parameters, offsets) {
                 let destination = flat.baseAddress! + offset * 4
                 guard let grad = parameter.grad?.contiguous() else {
-                    destination.initializeMemory(as: UInt8.self, repeating: 0, count: parameter.numel * 4)
+                    memset(destination, 0, parameter.numel * 4)
                     continue
                 }
                 grad.withUnsafeMutableRawBytes { bytes in
