@@ -69,7 +69,10 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--python", default=sys.executable)
     p.add_argument("--only", help="comma-separated recipe names")
+    p.add_argument("--seeds", help="comma-separated seeds for the recipes run over several (default 0,1,2); "
+                                   "R2-pretrain stays one run, seed 0")
     a = p.parse_args()
+    chosen_seeds = [int(s) for s in a.seeds.split(",")] if a.seeds else None
     os.makedirs(a.work, exist_ok=True)
     path = os.path.join(a.work, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
@@ -77,7 +80,7 @@ def main():
         for name, seeds, arguments in recipes(a.data, a.work):
             if a.only and name not in a.only.split(","):
                 continue
-            for seed in seeds:
+            for seed in (chosen_seeds if chosen_seeds and len(seeds) > 1 else seeds):
                 for side in ["ember", "pytorch"]:
                     key = f"{name}/{side}/{seed}"
                     if key in results:
@@ -95,19 +98,40 @@ def main():
                         json.dump(results, f, indent=1)
                     os.replace(path + ".tmp", path)
     print(table(results))
+    print(spread(results))
+
+
+def runs_of(results, name, side):
+    """The runs of one recipe and side, in seed order."""
+    prefix = f"{name}/{side}/"
+    keys = [k for k in results if k.startswith(prefix)]
+    return [results[k] for k in sorted(keys, key=lambda k: int(k[len(prefix):]))]
 
 
 def table(results):
-    lines = ["| recipe | side | final valid acc % (seeds 0/1/2) | best valid acc % | s/epoch |", "|---|---|---|---|---|"]
+    lines = ["| recipe | side | final valid acc % (per seed) | best valid acc % | s/epoch |", "|---|---|---|---|---|"]
     names = sorted({k.split("/")[0] for k in results}, key=lambda n: ["R1", "R2-pretrain", "R2-finetune", "R2-frozen", "R2-scratch", "R3"].index(n))
     for name in names:
         for side in ["ember", "pytorch"]:
-            runs = [results[k] for k in sorted(results) if k.startswith(f"{name}/{side}/")]
+            runs = runs_of(results, name, side)
             if runs:
                 lines.append(f"| {name} | {'Ember' if side == 'ember' else 'PyTorch'} | "
                              + " / ".join(f"{r['final']:.2f}" for r in runs) + " | "
                              + " / ".join(f"{r['best']:.2f}" for r in runs) + " | "
                              + f"{statistics.mean(r['seconds_per_epoch'] for r in runs):.2f} |")
+    return "\n".join(lines)
+
+
+def spread(results):
+    """Per recipe and side with more than one seed: the final accuracy's mean, standard
+    deviation and range over the seeds."""
+    lines = []
+    for name in sorted({k.split("/")[0] for k in results}):
+        for side in ["ember", "pytorch"]:
+            finals = [r["final"] for r in runs_of(results, name, side)]
+            if len(finals) > 1:
+                lines.append(f"{name} {side}: {len(finals)} seeds, final {statistics.mean(finals):.2f} "
+                             f"± {statistics.stdev(finals):.2f} %, {min(finals):.2f}–{max(finals):.2f}")
     return "\n".join(lines)
 
 
