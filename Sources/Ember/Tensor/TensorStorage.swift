@@ -26,8 +26,9 @@ final class TensorStorage: @unchecked Sendable {
 
 /// Size-bucketed cache of aligned buffers. Requests are rounded up to a size class
 /// (powers of two split into quarters) and served from the class's free list when possible,
-/// else from an idle block up to twice its size. A request it cannot serve first returns idle blocks of other sizes to the system, so that
-/// live plus cached memory stays within the most that live tensors ever needed at once.
+/// else from an idle block up to twice its size. A request it cannot serve first returns idle
+/// blocks of other sizes to the system, so that live plus cached memory stays within twice
+/// the most that live tensors ever needed at once.
 final class BufferCache: Sendable {
     static let shared = BufferCache()
 
@@ -44,7 +45,12 @@ final class BufferCache: Sendable {
         /// while idle blocks of other sizes wait only as long as the total stays within
         /// twice this (`bound`).
         var highWater = 0
-        /// Live plus cached bytes past which a miss returns idle blocks first.
+        /// Live plus cached bytes past which a miss returns idle blocks first. Bounded by the
+        /// high-water mark itself (and without the larger blocks of `takeIdle`), a model whose
+        /// layers alternate between activation sizes gave back the blocks of one size to map
+        /// fresh pages for the next, pass after pass: `EmberBench --repeat 4 resnet18_eval_b16`
+        /// took 680,000 page faults and 2.3 s of system time; with the room and the larger
+        /// blocks, 67,000 faults (most of them building the model) and 0.25 s.
         var bound: Int { 2 * highWater }
 
         /// An idle block for a request of size class `size`: one of that class, or else the
@@ -63,13 +69,7 @@ final class BufferCache: Sendable {
         /// the excess, or the largest when none does. A training step's gradients and scratch
         /// copies fall in other size classes than its activations; all kept, they made
         /// ResNet-18's step at batch 16 hold 570 MB idle at its peak, more than half of it all.
-        /// Bounded by the high-water mark itself (and without the larger blocks of
-        /// `takeIdle`), a model whose layers alternate between activation sizes gave back the
-        /// blocks of one size to map fresh pages for the next, pass after pass:
-        /// `EmberBench --repeat 4 resnet18_eval_b16` took 680,000 page faults and 2.3 s of
-        /// system time, DenseNet-121's evaluation four times as many faults as now; with the
-        /// room and the larger blocks, 67,000 faults (most of them building the model) and 0.25 s.
-        mutating func evictOverHighWater() -> [(address: UInt, size: Int)] {
+        mutating func evictOverBound() -> [(address: UInt, size: Int)] {
             var evicted: [(address: UInt, size: Int)] = []
             while inUseBytes + cachedBytes > bound, cachedBytes > 0 {
                 let excess = inUseBytes + cachedBytes - bound
@@ -102,16 +102,12 @@ final class BufferCache: Sendable {
     func acquire(byteCount: Int) -> (UnsafeMutableRawPointer, Int) {
         let size = Self.sizeClass(byteCount)
         let (reused, evicted): ((address: UInt, capacity: Int)?, [(address: UInt, size: Int)]) = state.withLock { state in
-            state.inUseBytes += size
+            let idle = state.takeIdle(fitting: size)
+            state.inUseBytes += idle?.capacity ?? size
             state.peakInUse = max(state.peakInUse, state.inUseBytes)
             state.highWater = max(state.highWater, state.inUseBytes)
-            if let (address, capacity) = state.takeIdle(fitting: size) {
-                state.inUseBytes += capacity - size
-                state.peakInUse = max(state.peakInUse, state.inUseBytes)
-                state.highWater = max(state.highWater, state.inUseBytes)
-                return ((address, capacity), [])
-            }
-            let evicted = state.evictOverHighWater()
+            if let idle { return (idle, []) }
+            let evicted = state.evictOverBound()
             // Only a fresh block raises what the process holds.
             let total = state.inUseBytes + state.cachedBytes
             if total > state.peak.total { state.peak = (total, state.inUseBytes, state.cachedBytes) }
