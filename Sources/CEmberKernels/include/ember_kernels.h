@@ -169,5 +169,6 @@ void ember_keep_large_blocks_in_heap(int64_t mmap_threshold, int64_t trim_thresh
 #include "ember_loss.h"
 #include "ember_pooling.h"
 #include "ember_resample.h"
+#include "ember_winograd.h"
 
 #endif

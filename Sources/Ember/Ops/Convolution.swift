@@ -83,15 +83,19 @@ func convolution2d(
             let product = x.reshape([n, features]).matmul(weight.reshape([weight.shape[0], features]).t())
             return (bias.map { product + $0 } ?? product).view(n, weight.shape[0], 1, 1)
         }
-        let primitives = ConvolutionPrimitives.forGeometry(ConvolutionGeometry(
+        let geometry = ConvolutionGeometry(
             image: x.shape, responseChannels: weight.shape[0],
             responseSize: IntPair((paddedH - spanH) / stride.height + 1, (paddedW - spanW) / stride.width + 1),
             kernel: kernel, stride: stride, dilation: dilation, groups: groups,
-            padding: sides, hasBias: bias != nil))
+            padding: sides, hasBias: bias != nil)
+        let primitives = ConvolutionPrimitives.forGeometry(geometry)
+        let winograd = WinogradConvolution.applies(to: geometry)
         let w = weight.detach().contiguous()
         let image = x.detach().contiguous()
-        let result = primitives.respond(to: primitives.imageOperand(image), weight: w,
-                                        bias: bias?.detach().contiguous())
+        let b = bias?.detach().contiguous()
+        let result = winograd
+            ? WinogradConvolution.respond(to: image, weight: w, bias: b, geometry: geometry)
+            : primitives.respond(to: primitives.imageOperand(image), weight: w, bias: b)
         // Each gradient needs only the other operand: keep just what will be used. The image
         // is kept as the NCHW tensor, not the channel-blocked copy the forward read: the layer
         // before (a ReLU, a residual sum) usually keeps that tensor anyway, and a second copy
@@ -99,12 +103,17 @@ func convolution2d(
         // reorders it again instead (one pass over the activation).
         let (savedWeight, savedImage) = (x.requiresGrad ? w : nil, weight.requiresGrad ? image : nil)
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
-            let gradient = primitives.responseOperand(g)
+            // oneDNN's kernels read the gradient reordered (once for both of them); Winograd
+            // reads it as it is.
+            let reordered = savedImage != nil || !winograd ? primitives.responseOperand(g) : nil
             let parameters = savedImage.map {
-                primitives.weightGradient(image: primitives.imageOperand($0), response: gradient)
+                primitives.weightGradient(image: primitives.imageOperand($0), response: reordered!)
             }
-            return [savedWeight.map { primitives.image(from: gradient, weight: $0) }, parameters?.weight,
-                    parameters?.bias]
+            let imageGradient = savedWeight.map { w in
+                winograd ? WinogradConvolution.image(from: g.contiguous(), weight: w, geometry: geometry)
+                    : primitives.image(from: reordered!, weight: w)
+            }
+            return [imageGradient, parameters?.weight, parameters?.bias]
         }
     }
 }
