@@ -8,16 +8,11 @@
 //   m  [36][out_channels_padded][block_tiles + 8]   their products, before the output transform
 // (8 spare columns per row take the stores of lanes past the block's last tile).
 // The transforms work on 8 tiles (or 8 output channels) at once, one per AVX2 lane.
-#include "ember_winograd.h"
-#include "ember_simd.h"
+#include "winograd_internal.h"
 
 #include <string.h>
 
-enum { POINTS = 36, LANES = 8, STRIP = 16, DEPTH = 32, MAX_BLOCK = 96 };
-
 bool ember_winograd_supported(void) { return ember_cpu_isa() >= EMBER_ISA_AVX2; }
-
-static int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
 ember_winograd_geometry ember_winograd_plan(int64_t batch, int64_t channels, int64_t height,
                                             int64_t width, int64_t out_channels,
@@ -59,9 +54,6 @@ int64_t ember_winograd_padded_floats(ember_winograd_geometry g) {
     // The rows of a run are read 8 floats at a time, up to 40 past its last tile.
     return g.batch * g.channels * g.padded_h * g.padded_w + 64;
 }
-/// The length of the rows of v and m.
-static int64_t row_length(ember_winograd_geometry g) { return g.block_tiles + LANES; }
-
 int64_t ember_winograd_scratch_floats(ember_winograd_geometry g) {
     return POINTS * (g.channels + g.out_channels_padded) * row_length(g);
 }
@@ -89,17 +81,6 @@ void ember_winograd_pad_input(const float *x, ember_winograd_geometry g, int64_t
 #if EMBER_X86
 
 // MARK: - The three transforms, on 8 lanes at once
-
-/// Bᵀ d for a column (or row) d[0..5] of an input tile.
-EMBER_INLINE_AVX2 void input_points(const __m256 d[6], __m256 o[6]) {
-    const __m256 two = _mm256_set1_ps(2), four = _mm256_set1_ps(4), five = _mm256_set1_ps(5);
-    o[0] = _mm256_fmadd_ps(four, d[0], _mm256_fnmadd_ps(five, d[2], d[4]));
-    o[1] = _mm256_fnmadd_ps(four, _mm256_add_ps(d[1], d[2]), _mm256_add_ps(d[3], d[4]));
-    o[2] = _mm256_fmadd_ps(four, _mm256_sub_ps(d[1], d[2]), _mm256_sub_ps(d[4], d[3]));
-    o[3] = _mm256_fmadd_ps(two, _mm256_sub_ps(d[3], d[1]), _mm256_sub_ps(d[4], d[2]));
-    o[4] = _mm256_fnmadd_ps(two, _mm256_sub_ps(d[3], d[1]), _mm256_sub_ps(d[4], d[2]));
-    o[5] = _mm256_fmadd_ps(four, d[1], _mm256_fnmadd_ps(five, d[3], d[5]));
-}
 
 /// Aᵀ m for a column (or row) m[0..5] of a tile's products.
 EMBER_INLINE_AVX2 void output_points(const __m256 m[6], __m256 y[4]) {
@@ -180,59 +161,11 @@ EMBER_AVX2 static void transform_weights_avx2(const float *weight, ember_winogra
 
 // MARK: - One block
 
-/// A run of a block's tiles along one tile row of one image: `count` tiles (at most
-/// MAX_BLOCK) from column `x` (in pixels) of output row `y`, in block columns
-/// [first, first + count).
-typedef struct {
-    int64_t image, y, x, first, count;
-} tile_run;
-
-/// The run that starts at column `first` of a block whose tiles begin at `block_first`
-/// and number `count`.
-static tile_run run_at(ember_winograd_geometry g, int64_t block_first, int64_t first, int64_t count) {
-    int64_t tile = block_first + first, in_row = tile % g.tiles_w, row = tile / g.tiles_w;
-    int64_t length = g.tiles_w - in_row < count - first ? g.tiles_w - in_row : count - first;
-    if (length > MAX_BLOCK) length = MAX_BLOCK;
-    return (tile_run){row / g.tiles_h, row % g.tiles_h * 4, in_row * 4, first, length};
-}
-
-/// Calls `body` with each run of a block, in order.
-#define FOR_EACH_RUN(geometry, block_first, tiles, run, body)                               \
-    for (int64_t at_ = 0; at_ < (tiles);) {                                                 \
-        tile_run run = run_at(geometry, block_first, at_, tiles);                           \
-        body;                                                                               \
-        at_ += run.count;                                                                   \
-    }
-
-/// From 4 vectors holding 8 consecutive 4-float groups (two per vector), the 4 vectors
-/// whose lane l holds element j of group l.
-EMBER_INLINE_AVX2 void groups_to_lanes(const __m256 q[4], __m256 e[4]) {
-    __m256 r0 = _mm256_permute2f128_ps(q[0], q[2], 0x20), r1 = _mm256_permute2f128_ps(q[0], q[2], 0x31);
-    __m256 r2 = _mm256_permute2f128_ps(q[1], q[3], 0x20), r3 = _mm256_permute2f128_ps(q[1], q[3], 0x31);
-    __m256 u0 = _mm256_unpacklo_ps(r0, r1), u1 = _mm256_unpackhi_ps(r0, r1);
-    __m256 u2 = _mm256_unpacklo_ps(r2, r3), u3 = _mm256_unpackhi_ps(r2, r3);
-    e[0] = _mm256_shuffle_ps(u0, u2, 0x44), e[1] = _mm256_shuffle_ps(u0, u2, 0xEE);
-    e[2] = _mm256_shuffle_ps(u1, u3, 0x44), e[3] = _mm256_shuffle_ps(u1, u3, 0xEE);
-}
-
-/// The inverse of groups_to_lanes: element j of lane l to position 4 l + j.
-EMBER_INLINE_AVX2 void lanes_to_groups(const __m256 e[4], __m256 q[4]) {
-    __m256 u0 = _mm256_unpacklo_ps(e[0], e[1]), u1 = _mm256_unpackhi_ps(e[0], e[1]);
-    __m256 u2 = _mm256_unpacklo_ps(e[2], e[3]), u3 = _mm256_unpackhi_ps(e[2], e[3]);
-    __m256 r0 = _mm256_shuffle_ps(u0, u2, 0x44), r1 = _mm256_shuffle_ps(u0, u2, 0xEE);
-    __m256 r2 = _mm256_shuffle_ps(u1, u3, 0x44), r3 = _mm256_shuffle_ps(u1, u3, 0xEE);
-    q[0] = _mm256_permute2f128_ps(r0, r1, 0x20), q[1] = _mm256_permute2f128_ps(r2, r3, 0x20);
-    q[2] = _mm256_permute2f128_ps(r0, r1, 0x31), q[3] = _mm256_permute2f128_ps(r2, r3, 0x31);
-}
-
-/// Bᵀ over the 6 input rows of a run, along the whole run at once.
-enum { RUN_WIDTH = 4 * MAX_BLOCK + 16 };
-
 /// Transforms a run's input tiles of every channel into v. Bᵀ is applied down the 6 rows
 /// with contiguous loads; the result is regrouped so that each lane holds one tile, and
 /// B is applied along the rows of the tiles.
-EMBER_AVX2 static void transform_input(const float *padded, ember_winograd_geometry g, tile_run run,
-                                       int64_t c_begin, int64_t c_end, float *v) {
+EMBER_AVX2 void ember_winograd_input_run(const float *padded, ember_winograd_geometry g, tile_run run,
+                                         int64_t c_begin, int64_t c_end, float *v) {
     const int64_t channels = g.channels, pw = g.padded_w, ldv = row_length(g);
     const int64_t padded_plane = g.padded_h * pw, groups = round_up(run.count, LANES);
     float rows[6][RUN_WIDTH];
@@ -262,42 +195,6 @@ EMBER_AVX2 static void transform_input(const float *padded, ember_winograd_geome
             }
         }
     }
-}
-
-/// m[4 rows, 8 × n_vectors columns] (+)= a[channels][4]ᵀ × b[channels rows of `ldb`], for
-/// n_vectors of 1 or 2: 8 accumulators, enough to keep both FMA units busy through their
-/// latency; a third column of vectors would need every register and the compiler spills.
-EMBER_INLINE_AVX2 void product_4xn(const int n_vectors, const float *a, const float *b, int64_t ldb,
-                                   int64_t channels, bool accumulate, float *m, int64_t ldm) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
-    __m256 c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    if (accumulate) {
-        c00 = _mm256_loadu_ps(m), c10 = _mm256_loadu_ps(m + ldm);
-        c20 = _mm256_loadu_ps(m + 2 * ldm), c30 = _mm256_loadu_ps(m + 3 * ldm);
-        if (n_vectors > 1) {
-            c01 = _mm256_loadu_ps(m + 8), c11 = _mm256_loadu_ps(m + ldm + 8);
-            c21 = _mm256_loadu_ps(m + 2 * ldm + 8), c31 = _mm256_loadu_ps(m + 3 * ldm + 8);
-        }
-    }
-    for (int64_t c = 0; c < channels; c++, a += 4, b += ldb) {
-        __m256 b0 = _mm256_loadu_ps(b);
-        __m256 b1 = n_vectors > 1 ? _mm256_loadu_ps(b + 8) : b0;
-        __m256 w = _mm256_broadcast_ss(a);
-        c00 = _mm256_fmadd_ps(w, b0, c00);
-        if (n_vectors > 1) c01 = _mm256_fmadd_ps(w, b1, c01);
-        w = _mm256_broadcast_ss(a + 1);
-        c10 = _mm256_fmadd_ps(w, b0, c10);
-        if (n_vectors > 1) c11 = _mm256_fmadd_ps(w, b1, c11);
-        w = _mm256_broadcast_ss(a + 2);
-        c20 = _mm256_fmadd_ps(w, b0, c20);
-        if (n_vectors > 1) c21 = _mm256_fmadd_ps(w, b1, c21);
-        w = _mm256_broadcast_ss(a + 3);
-        c30 = _mm256_fmadd_ps(w, b0, c30);
-        if (n_vectors > 1) c31 = _mm256_fmadd_ps(w, b1, c31);
-    }
-    __m256 rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-    for (int r = 0; r < 4; r++)
-        for (int q = 0; q < n_vectors; q++) _mm256_storeu_ps(m + r * ldm + q * 8, rows[r][q]);
 }
 
 /// The products of points [p_begin, p_end) of a block. Channels are taken DEPTH and tiles
@@ -368,13 +265,6 @@ EMBER_AVX2 static void transform_output(const float *m, const float *bias, ember
     }
 }
 
-/// The tiles of block `b`: the first and how many.
-static void block_range(ember_winograd_geometry g, int64_t b, int64_t *first, int64_t *count) {
-    const int64_t tiles = g.batch * g.tiles_h * g.tiles_w;
-    *first = b * g.block_tiles;
-    *count = tiles - *first < g.block_tiles ? tiles - *first : g.block_tiles;
-}
-
 EMBER_AVX2 static void convolve_avx2(const float *padded, const float *u, const float *bias,
                                      ember_winograd_geometry g, int64_t block_begin,
                                      int64_t block_end, float *scratch, float *out) {
@@ -382,7 +272,7 @@ EMBER_AVX2 static void convolve_avx2(const float *padded, const float *u, const 
     for (int64_t b = block_begin; b < block_end; b++) {
         int64_t first, count;
         block_range(g, b, &first, &count);
-        FOR_EACH_RUN(g, first, count, run, transform_input(padded, g, run, 0, g.channels, v));
+        FOR_EACH_RUN(g, first, count, run, ember_winograd_input_run(padded, g, run, 0, g.channels, v));
         multiply(u, v, g, round_up(count, LANES), 0, POINTS, m);
         FOR_EACH_RUN(g, first, count, run, transform_output(m, bias, g, run, 0, g.out_channels, out));
     }
@@ -410,7 +300,7 @@ void ember_winograd_convolve(const float *padded, const float *u, const float *b
 void ember_winograd_transform_input(const float *padded, ember_winograd_geometry g, int64_t c_begin,
                                     int64_t c_end, float *scratch) {
 #if EMBER_X86
-    FOR_EACH_RUN(g, 0, g.batch * g.tiles_h * g.tiles_w, run, transform_input(padded, g, run, c_begin, c_end, scratch));
+    FOR_EACH_RUN(g, 0, g.batch * g.tiles_h * g.tiles_w, run, ember_winograd_input_run(padded, g, run, c_begin, c_end, scratch));
 #endif
 }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// The Winograd F(4×4, 3×3) kernels against oneDNN's direct convolution on the same
 /// operands, on any x86 machine with AVX2 (whether or not `conv2d` would choose them
-/// there): the forward result with and without bias, and the data gradient, over
+/// there): the forward result with and without bias, the data and weight gradients, over
 /// paddings, sizes that leave partial tiles, channel counts off the 8-lane grid, rows of
 /// tiles longer than a block, and both schedules (blocks of tiles, and one block in phases).
 @Suite(.enabled(if: ember_winograd_supported()))
@@ -59,6 +59,44 @@ struct WinogradConvolutionTests {
         expectClose(actual, expected, rtol: 0, atol: Self.tolerance(expected), "case \(index) data gradient")
     }
 
+    @Test(arguments: cases.indices) func weightGradientMatchesDirectConvolution(_ index: Int) {
+        manualSeed(UInt64(200 + index))
+        let g = Self.geometry(Self.cases[index], bias: false)
+        let image = Tensor.randn([g.batch, g.imageChannels, g.imageHeight, g.imageWidth])
+        let response = Tensor.randn([g.batch, g.responseChannels, g.responseHeight, g.responseWidth])
+        let direct = ConvolutionPrimitives.forGeometry(g)
+        let expected = direct.weightGradient(image: direct.imageOperand(image),
+                                             response: direct.responseOperand(response)).weight
+        let actual = WinogradConvolution.weightGradient(image: image, response: response, geometry: g)
+        expectClose(actual, expected, rtol: 0, atol: Self.tolerance(expected), "case \(index) weight gradient")
+    }
+
+    /// `conv2d` and its three gradients, through whichever kernels this machine uses, against
+    /// oneDNN's direct convolution: 512 tiles, enough for the Winograd weight gradient.
+    @Test func conv2dAndGradientsMatchDirectConvolution() {
+        manualSeed(7)
+        let x = Tensor.randn([2, 16, 64, 64], requiresGrad: true)
+        let weight = (Tensor.randn([24, 16, 3, 3]) * 0.1).detach()
+        weight.requiresGrad = true
+        let bias = Tensor.randn([24], requiresGrad: true)
+        let out = conv2d(x, weight: weight, bias: bias, padding: 1)
+        let gout = Tensor.randn(out.shape)
+        (out * gout).sum().backward()
+        let g = ConvolutionGeometry(image: x.shape, responseChannels: 24, responseSize: IntPair(64, 64),
+                                    kernel: IntPair(3), stride: IntPair(1), dilation: IntPair(1), groups: 1,
+                                    padding: (1, 1, 1, 1), hasBias: true)
+        #expect(!WinogradConvolution.isPreferred || WinogradConvolution.computesWeightGradient(of: g))
+        let direct = ConvolutionPrimitives.forGeometry(g)
+        let image = x.detach()
+        let expected = direct.respond(to: direct.imageOperand(image), weight: weight.detach(), bias: bias.detach())
+        let gradient = direct.responseOperand(gout)
+        let parameters = direct.weightGradient(image: direct.imageOperand(image), response: gradient)
+        for (actual, wanted, what) in [(out, expected, "output"), (x.grad!, direct.image(from: gradient, weight: weight.detach()), "input gradient"),
+                                       (weight.grad!, parameters.weight, "weight gradient"), (bias.grad!, parameters.bias!, "bias gradient")] {
+            expectClose(actual, wanted, rtol: 0, atol: Self.tolerance(wanted), what)
+        }
+    }
+
     /// The schedules the cases above are meant to reach.
     @Test func casesReachBothSchedules() {
         let plans = Self.cases.map { c in
@@ -69,13 +107,16 @@ struct WinogradConvolutionTests {
         #expect(plans[4].tiles_w > plans[4].block_tiles)
     }
 
-    /// Which layers `conv2d` sends here: ResNet's 3×3 layers, not its stem, its strided
-    /// layers, depthwise layers or the few-channel first layer of a VGG.
+    /// Which layers `conv2d` sends here: ResNet's 3×3 layers down to 7×7 at batch 16, not
+    /// its stem, its strided layers, depthwise layers, the few-channel first layer of a VGG,
+    /// a handful of tiles, or 2×2 responses that fill a quarter of theirs.
     @Test func appliesToStrideOneThreeByThreeLayers() {
-        func geometry(channels: Int, kernel: Int, stride: Int, groups: Int = 1, size: Int = 56) -> ConvolutionGeometry {
+        func geometry(channels: Int, kernel: Int, stride: Int, groups: Int = 1, size: Int = 56, batch: Int = 1)
+            -> ConvolutionGeometry
+        {
             let out = (size + 2 * (kernel / 2) - kernel) / stride + 1
             return ConvolutionGeometry(
-                image: [1, channels, size, size], responseChannels: 64, responseSize: IntPair(out, out),
+                image: [batch, channels, size, size], responseChannels: 64, responseSize: IntPair(out, out),
                 kernel: IntPair(kernel), stride: IntPair(stride), dilation: IntPair(1), groups: groups,
                 padding: (kernel / 2, kernel / 2, kernel / 2, kernel / 2), hasBias: false)
         }
@@ -85,6 +126,9 @@ struct WinogradConvolutionTests {
         #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 2)))
         #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, groups: 64)))
         #expect(!WinogradConvolution.applies(to: geometry(channels: 3, kernel: 3, stride: 1)))
+        #expect(WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, size: 7, batch: 16))
+                == WinogradConvolution.isPreferred)
         #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, size: 8)))
+        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, size: 2, batch: 64)))
     }
 }

@@ -78,6 +78,23 @@ void ember_winograd_multiply(const float *u, ember_winograd_geometry g, int64_t 
 void ember_winograd_transform_output(const float *scratch, const float *bias, ember_winograd_geometry g,
                                      int64_t k_begin, int64_t k_end, float *out);
 
+// The weight gradient (winograd_gradient.c), for the geometry of the forward convolution:
+// blocks [block_begin, block_end) sum points [point_begin, point_end) of ∂L/∂U into `du`
+// (ember_winograd_weight_gradient_floats floats, written, not added to); threads take
+// either disjoint blocks, each into its own du, or disjoint points of one du. `grad` is
+// the output gradient, NCHW. The finish sums `copies` consecutive du and turns output
+// channels [k_begin, k_end) into the [out_channels, channels, 3, 3] weight gradient.
+/// `g` with every tile in one block: each weight-gradient point is then written once.
+ember_winograd_geometry ember_winograd_single_block(ember_winograd_geometry g);
+int64_t ember_winograd_gradient_scratch_floats(ember_winograd_geometry g);
+int64_t ember_winograd_weight_gradient_floats(ember_winograd_geometry g);
+void ember_winograd_accumulate_weight_gradient(const float *padded, const float *grad,
+                                               ember_winograd_geometry g, int64_t block_begin,
+                                               int64_t block_end, int64_t point_begin,
+                                               int64_t point_end, float *scratch, float *du);
+void ember_winograd_finish_weight_gradient(const float *du, int64_t copies, ember_winograd_geometry g,
+                                           int64_t k_begin, int64_t k_end, float *weight_grad);
+
 #ifdef __cplusplus
 }
 #endif

@@ -105,12 +105,17 @@ func convolution2d(
         return recordConvolution(result, input: x, weight: weight, bias: bias) { g in
             // oneDNN's kernels read the gradient reordered (once for both of them); Winograd
             // reads it as it is.
-            let reordered = savedImage != nil || !winograd ? primitives.responseOperand(g) : nil
-            let parameters = savedImage.map {
-                primitives.weightGradient(image: primitives.imageOperand($0), response: reordered!)
+            let winogradWeights = winograd && WinogradConvolution.computesWeightGradient(of: geometry)
+            let plain = winograd ? g.contiguous() : g
+            let reordered = (savedImage != nil && !winogradWeights) || !winograd ? primitives.responseOperand(g) : nil
+            let parameters = savedImage.map { image in
+                winogradWeights
+                    ? (weight: WinogradConvolution.weightGradient(image: image, response: plain, geometry: geometry),
+                       bias: bias.map { _ in plain.sum(dims: [0, 2, 3]) })
+                    : primitives.weightGradient(image: primitives.imageOperand(image), response: reordered!)
             }
             let imageGradient = savedWeight.map { w in
-                winograd ? WinogradConvolution.image(from: g.contiguous(), weight: w, geometry: geometry)
+                winograd ? WinogradConvolution.image(from: plain, weight: w, geometry: geometry)
                     : primitives.image(from: reordered!, weight: w)
             }
             return [imageGradient, parameters?.weight, parameters?.bias]
