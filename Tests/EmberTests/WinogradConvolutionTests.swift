@@ -109,26 +109,28 @@ struct WinogradConvolutionTests {
 
     /// Which layers `conv2d` sends here: ResNet's 3×3 layers down to 7×7 at batch 16, not
     /// its stem, its strided layers, depthwise layers, the few-channel first layer of a VGG,
-    /// a handful of tiles, or 2×2 responses that fill a quarter of theirs.
+    /// a handful of tiles, too little work (its 8×8 layer at 32×32 input), or 2×2 responses
+    /// that fill a quarter of their tiles.
     @Test func appliesToStrideOneThreeByThreeLayers() {
         func geometry(channels: Int, kernel: Int, stride: Int, groups: Int = 1, size: Int = 56, batch: Int = 1)
             -> ConvolutionGeometry
         {
             let out = (size + 2 * (kernel / 2) - kernel) / stride + 1
             return ConvolutionGeometry(
-                image: [batch, channels, size, size], responseChannels: 64, responseSize: IntPair(out, out),
+                image: [batch, channels, size, size], responseChannels: channels, responseSize: IntPair(out, out),
                 kernel: IntPair(kernel), stride: IntPair(stride), dilation: IntPair(1), groups: groups,
                 padding: (kernel / 2, kernel / 2, kernel / 2, kernel / 2), hasBias: false)
         }
-        #expect(WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1))
+        #expect(WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, batch: 16))
                 == WinogradConvolution.isPreferred)
-        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 7, stride: 2)))
-        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 2)))
-        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, groups: 64)))
-        #expect(!WinogradConvolution.applies(to: geometry(channels: 3, kernel: 3, stride: 1)))
-        #expect(WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, size: 7, batch: 16))
+        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 7, stride: 2, batch: 16)))
+        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 2, batch: 16)))
+        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, groups: 64, batch: 16)))
+        #expect(!WinogradConvolution.applies(to: geometry(channels: 3, kernel: 3, stride: 1, batch: 16)))
+        #expect(WinogradConvolution.applies(to: geometry(channels: 512, kernel: 3, stride: 1, size: 7, batch: 16))
                 == WinogradConvolution.isPreferred)
         #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, size: 8)))
-        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, size: 2, batch: 64)))
+        #expect(!WinogradConvolution.applies(to: geometry(channels: 64, kernel: 3, stride: 1, size: 8, batch: 64)))
+        #expect(!WinogradConvolution.applies(to: geometry(channels: 512, kernel: 3, stride: 1, size: 2, batch: 64)))
     }
 }

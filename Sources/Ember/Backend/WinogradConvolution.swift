@@ -7,9 +7,12 @@ import CEmberKernels
 /// it that are 3×3, stride 1, without dilation or groups, with 16 or more channels on both
 /// sides (fewer are too little work per transformed tile), 64 tiles or more over the batch
 /// (fewer gain nothing measurable and would trade direct convolution's rounding for
-/// Winograd's), and a response that fills at least half of its tiles: ResNet-18's 7×7
-/// layers fill 49 of 64 pixels and run 1.3 times faster than oneDNN's direct kernel at
-/// batch 16, while a 2×2 response fills a quarter of its one tile.
+/// Winograd's), tiles × channels in × channels out of 2²² or more (below it the weight
+/// transform and the padded copy outweigh the products: ResNet-18's training step at
+/// 32×32 and batch 64, whose 8×8 and 4×4 layers fall under it, took 300 ms with oneDNN's
+/// direct kernels and 340 with these), and a response that fills at least half of its
+/// tiles: ResNet-18's 7×7 layers at batch 16 fill 49 of 64 pixels and run 1.3 times faster
+/// than oneDNN's direct kernel, while a 2×2 response fills a quarter of its one tile.
 ///
 /// The forward convolution, its data gradient (a 3×3 stride-1 convolution too, with the
 /// kernel turned by 180° and the channels swapped) and, with enough tiles, its weight
@@ -30,7 +33,8 @@ enum WinogradConvolution {
         isPreferred && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
             && g.dilationHeight == 1 && g.dilationWidth == 1 && g.groups == 1
             && g.imageChannels >= 16 && g.responseChannels >= 16
-            && tiles(g) >= 64 && 2 * g.responseHeight * g.responseWidth >= 16 * tiles(g) / g.batch
+            && tiles(g) >= 64 && tiles(g) * g.imageChannels * g.responseChannels >= 1 << 22
+            && 2 * g.responseHeight * g.responseWidth >= 16 * tiles(g) / g.batch
             && Swift.max(g.padTop, g.padLeft, g.padBottom, g.padRight) <= 2
     }
 

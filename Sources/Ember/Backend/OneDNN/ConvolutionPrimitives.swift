@@ -35,8 +35,9 @@ struct ConvolutionGeometry: Hashable, Sendable {
 /// side); each primitive chooses its own layouts and Ember's NCHW tensors are reordered to
 /// and from them around each call. Sides with fewer than 16 channels stay NCHW, where
 /// oneDNN's plain kernels beat reordering. The algorithm is oneDNN's choice
-/// (`dnnl_convolution_auto`): Winograd F(4×4, 3×3) for 3×3 stride-1 layers with channels in
-/// multiples of 16, direct convolution otherwise. Measured here at 2 threads, one run:
+/// (`dnnl_convolution_auto`): on AVX-512, Winograd F(4×4, 3×3) for 3×3 stride-1 layers with
+/// channels in multiples of 16, direct convolution otherwise. On AVX2, where Debian's oneDNN
+/// has no Winograd, `conv2d` sends those layers to `WinogradConvolution` instead. Measured here at 2 threads, one run:
 /// forward + data gradient + weight gradient, reorders included, in milliseconds:
 ///
 /// | layer | NCHW direct | blocked direct | blocked, auto (Winograd) |
